@@ -1,0 +1,71 @@
+# Copyright (c) 2026, customer_portal contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime, today
+
+from customer_portal.records import calculate_item_totals, validate_date_order
+
+
+class Order(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from customer_portal.customer_portal.doctype.order_item.order_item import OrderItem
+		from customer_portal.customer_portal.doctype.order_stage_history.order_stage_history import (
+			OrderStageHistory,
+		)
+
+		actual_date: DF.Date | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		expected_date: DF.Date | None
+		items: DF.Table[OrderItem]
+		naming_series: DF.Literal["ORD-.YYYY.-"]
+		order_date: DF.Date
+		stage: DF.Link | None
+		stage_history: DF.Table[OrderStageHistory]
+		title: DF.Data
+		total: DF.Currency
+		total_qty: DF.Float
+
+	# end: auto-generated types
+	def validate(self):
+		self.set_default_stage()
+		calculate_item_totals(self)
+		validate_date_order(self, "order_date", "expected_date")
+		validate_date_order(self, "order_date", "actual_date")
+		self.record_stage_change()
+
+	def set_default_stage(self):
+		if self.stage:
+			return
+		first_stage = frappe.db.get_value("Order Stage", {}, "name", order_by="sequence asc")
+		if not first_stage:
+			frappe.throw(
+				_("No Order Stage is configured yet. Create the stages orders go through, then save again."),
+				title=_("Missing Order Stages"),
+			)
+		self.stage = first_stage
+
+	def record_stage_change(self):
+		if not self.has_value_changed("stage"):
+			return
+		self.append(
+			"stage_history",
+			{"stage": self.stage, "reached_on": now_datetime(), "reached_by": frappe.session.user},
+		)
+		if frappe.get_cached_value("Order Stage", self.stage, "is_final") and not self.actual_date:
+			self.actual_date = today()
+
+
+def on_doctype_update():
+	frappe.db.add_index("Order", ["customer", "modified"])
+	frappe.db.add_index("Order", ["customer", "stage"])

@@ -1,0 +1,195 @@
+"""The scoping policy: which customers a user may see, and the one rule built from it.
+
+Every path that reaches a customer's records asks this module: list queries, counts, reports and link
+search (`permission_query_conditions`), single documents, print views and attachments (`has_permission`),
+portal pages (`has_website_permission`) and the app's own queries (`Scope.criterion`). A record outside
+the user's scope answers exactly like a record that does not exist.
+"""
+
+from dataclasses import dataclass
+
+import frappe
+from frappe import _
+
+STAFF_ROLE = "Customer Portal Staff"
+PORTAL_ROLE = "Customer Portal User"
+PORTAL_ADMIN_ROLE = "Customer Portal Admin"
+UNRESTRICTED_ROLES = frozenset({STAFF_ROLE, "System Manager"})
+
+# doctype -> the field that names the customer owning a row (a Customer is its own owner)
+CUSTOMER_FIELD = {"Customer": "name", "Order": "customer", "Invoice": "customer", "Document": "customer"}
+# drafts are staff work in progress: customers see an invoice once it is submitted (or cancelled)
+VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
+# permission types answered from the row as loaded; any other (write, delete, print, ...) re-reads the
+# stored owner, so a request body cannot move another customer's record into scope
+TRUSTED_READS = frozenset({"read", "select"})
+
+_CACHE_KEY = "customer_portal_permitted_customers"
+
+
+def is_unrestricted(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	return user == "Administrator" or not UNRESTRICTED_ROLES.isdisjoint(frappe.get_roles(user))
+
+
+def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
+	"""Customers whose records `user` may see; None means every customer (staff)."""
+	user = user or frappe.session.user
+	if is_unrestricted(user):
+		return None
+	cache = frappe.local.__dict__.setdefault(_CACHE_KEY, {})
+	if user not in cache:
+		link = frappe.qb.DocType("Customer Portal User")
+		customer = frappe.qb.DocType("Customer")
+		rows = (
+			frappe.qb.from_(link)
+			.join(customer)
+			.on(customer.name == link.parent)
+			.select(link.parent)
+			.distinct()
+			.where(
+				(link.user == user)
+				& (link.parenttype == "Customer")
+				& (link.parentfield == "portal_users")
+				& (customer.status != "Inactive")
+			)
+			.orderby(link.parent)
+			.run(pluck=True)
+		)
+		cache[user] = tuple(rows)
+	return cache[user]
+
+
+def clear_permitted_customers_cache() -> None:
+	frappe.local.__dict__.pop(_CACHE_KEY, None)
+
+
+@dataclass(frozen=True)
+class Scope:
+	"""The rows of one doctype that one user may reach."""
+
+	doctype: str
+	customers: tuple[str, ...]
+
+	@property
+	def field(self) -> str:
+		return CUSTOMER_FIELD[self.doctype]
+
+	@property
+	def docstatus(self) -> tuple[int, ...] | None:
+		return VISIBLE_DOCSTATUS.get(self.doctype)
+
+	def admits(self, values, *, new: bool = False) -> bool:
+		"""Whether a row (a document or a dict of its stored values) lies inside the scope.
+
+		A new row is judged by the customer it names alone: its draft docstatus is not visibility."""
+		if values.get(self.field) not in self.customers:
+			return False
+		return new or self.docstatus is None or values.get("docstatus") in self.docstatus
+
+	def criterion(self, table=None):
+		"""The scope as a query-builder criterion, for the app's own queries."""
+		table = table or frappe.qb.DocType(self.doctype)
+		if not self.customers:
+			return table.name.isnull() & table.name.notnull()
+		condition = table[self.field].isin(self.customers)
+		if self.docstatus:
+			condition &= table.docstatus.isin(self.docstatus)
+		return condition
+
+	def sql(self) -> str:
+		"""The scope as a WHERE fragment for `permission_query_conditions` (values escaped)."""
+		if not self.customers:
+			return "1=0"
+		table = f"`tab{self.doctype}`"
+		values = ", ".join(frappe.db.escape(customer) for customer in self.customers)
+		condition = f"{table}.`{self.field}` in ({values})"
+		if self.docstatus:
+			condition += f" and {table}.`docstatus` in ({', '.join(map(str, self.docstatus))})"
+		return f"({condition})"
+
+
+def get_scope(doctype: str, user: str | None = None) -> Scope | None:
+	"""The user's scope for a customer-owned doctype; None when the user is unrestricted."""
+	customers = get_permitted_customers(user)
+	return None if customers is None else Scope(doctype, customers)
+
+
+def raise_not_found(doctype: str, name) -> None:
+	"""Answer exactly as Frappe answers for a record that does not exist."""
+	frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
+
+
+def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	if doctype == "File":
+		return _file_query_conditions(user)
+	scope = get_scope(doctype, user)
+	return "" if scope is None else scope.sql()
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""Deny (as not found) any row outside the user's scope; otherwise leave the decision to roles."""
+	if doc.doctype == "File":
+		return _file_permission(doc, ptype, user)
+	scope = get_scope(doc.doctype, user)
+	if scope is None:
+		return None
+	if ptype == "create" or doc.is_new():
+		# creating a row for another customer looks like naming a customer that does not exist;
+		# whether the user may create at all (and a Customer itself) is for role permissions
+		if scope.field != "name" and not scope.admits(doc, new=True):
+			raise_not_found("Customer", doc.get(scope.field))
+		return None
+	if not scope.admits(doc) or (ptype not in TRUSTED_READS and not scope.admits(_stored_values(doc))):
+		raise_not_found(doc.doctype, doc.name)
+	return None
+
+
+def has_website_permission(doc, ptype: str = "read", user: str | None = None, verbose: bool = False) -> bool:
+	scope = get_scope(doc.doctype, user)
+	if scope is None:
+		return True
+	if not scope.admits(doc):
+		raise_not_found(doc.doctype, doc.name)
+	return True
+
+
+def _stored_values(doc) -> dict:
+	scope_field = CUSTOMER_FIELD[doc.doctype]
+	stored = frappe.db.get_value(doc.doctype, doc.name, [scope_field, "docstatus"], as_dict=True)
+	return stored or {}
+
+
+# Files: a private file attached to a customer-owned record is that record's; its rows and its URL
+# follow the record's scope.
+def _file_query_conditions(user: str | None) -> str:
+	customers = get_permitted_customers(user)
+	if customers is None:
+		return ""
+	clauses = []
+	for doctype in CUSTOMER_FIELD:
+		scope = Scope(doctype, customers)
+		clauses.append(
+			f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in "
+			f"(select `tab{doctype}`.`name` from `tab{doctype}` where {scope.sql()}))"
+		)
+	doctypes = ", ".join(frappe.db.escape(doctype) for doctype in CUSTOMER_FIELD)
+	clauses.append(f"ifnull(`tabFile`.`attached_to_doctype`, '') not in ({doctypes})")
+	return "(" + " or ".join(clauses) + ")"
+
+
+def _file_permission(doc, ptype: str | None, user: str | None):
+	if doc.attached_to_doctype not in CUSTOMER_FIELD or not doc.attached_to_name:
+		return None
+	scope = get_scope(doc.attached_to_doctype, user)
+	if scope is None:
+		return None
+	stored = frappe.db.get_value(
+		doc.attached_to_doctype,
+		doc.attached_to_name,
+		[CUSTOMER_FIELD[doc.attached_to_doctype], "docstatus"],
+		as_dict=True,
+	)
+	if not stored or not scope.admits(stored):
+		raise_not_found("File", doc.name)
+	return None

@@ -1,0 +1,25 @@
+import frappe
+
+from customer_portal.permissions import PORTAL_ADMIN_ROLE, PORTAL_ROLE, STAFF_ROLE
+
+# role -> whether it opens the desk; portal roles are website-only
+ROLES = {STAFF_ROLE: 1, PORTAL_ROLE: 0, PORTAL_ADMIN_ROLE: 0}
+
+
+def after_install() -> None:
+	ensure_roles()
+
+
+def after_migrate() -> None:
+	ensure_roles()
+
+
+def ensure_roles() -> None:
+	for role_name, desk_access in ROLES.items():
+		if frappe.db.exists("Role", role_name):
+			if frappe.db.get_value("Role", role_name, "desk_access") != desk_access:
+				frappe.db.set_value("Role", role_name, "desk_access", desk_access)
+			continue
+		frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": desk_access}).insert(
+			ignore_permissions=True
+		)
