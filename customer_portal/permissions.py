@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import frappe
 from frappe import _
+from frappe.model.document import Document
 
 STAFF_ROLE = "Customer Portal Staff"
 PORTAL_ROLE = "Customer Portal User"
@@ -37,7 +38,10 @@ def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
 	user = user or frappe.session.user
 	if is_unrestricted(user):
 		return None
-	cache = frappe.local.__dict__.setdefault(_CACHE_KEY, {})
+	cache = getattr(frappe.local, _CACHE_KEY, None)
+	if cache is None:
+		cache = {}
+		setattr(frappe.local, _CACHE_KEY, cache)
 	if user not in cache:
 		link = frappe.qb.DocType("Customer Portal User")
 		customer = frappe.qb.DocType("Customer")
@@ -61,7 +65,8 @@ def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
 
 
 def clear_permitted_customers_cache() -> None:
-	frappe.local.__dict__.pop(_CACHE_KEY, None)
+	if getattr(frappe.local, _CACHE_KEY, None) is not None:
+		setattr(frappe.local, _CACHE_KEY, None)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,19 @@ def get_scope(doctype: str, user: str | None = None) -> Scope | None:
 def raise_not_found(doctype: str, name) -> None:
 	"""Answer exactly as Frappe answers for a record that does not exist."""
 	frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
+
+
+class ScopedDocument(Document):
+	"""Base controller of customer-owned doctypes: a row outside the session user's scope does not load.
+
+	Frappe treats "could not load" as "does not exist" on every path (REST, form load, print, rename,
+	attachments), so loading is where another customer's record and a missing one become one answer."""
+
+	def load_from_db(self):
+		super().load_from_db()
+		scope = get_scope(self.doctype)
+		if scope is not None and not scope.admits(self):
+			raise_not_found(self.doctype, self.name)
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -3,13 +3,12 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 
-from customer_portal.permissions import clear_permitted_customers_cache
+from customer_portal.permissions import ScopedDocument, clear_permitted_customers_cache
 from customer_portal.portal_access import sync_user_access
 
 
-class Customer(Document):
+class Customer(ScopedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

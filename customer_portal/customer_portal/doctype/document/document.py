@@ -4,13 +4,11 @@
 import frappe
 from frappe import _
 
-# the doctype is named "Document", so Frappe's base class is imported under another name
-from frappe.model.document import Document as FrappeDocument
-
+from customer_portal.permissions import ScopedDocument
 from customer_portal.records import validate_order_customer
 
 
-class Document(FrappeDocument):
+class Document(ScopedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -3,13 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import now_datetime, today
 
+from customer_portal.permissions import ScopedDocument
 from customer_portal.records import calculate_item_totals, validate_date_order
 
 
-class Order(Document):
+class Order(ScopedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -1,0 +1,115 @@
+"""Builders for test records. Each returns the name of what it made; nothing here commits."""
+
+import frappe
+from frappe.utils import add_days, today
+
+
+def make_user(email: str, first_name: str | None = None) -> str:
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name or email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": "Website User",
+			}
+		).insert(ignore_permissions=True)
+	return email
+
+
+def make_stages(prefix: str = "Test") -> list[str]:
+	"""Three stages with customer-facing texts; the last one is final."""
+	stages = [
+		(f"{prefix} Received", 10, "We have your order.", 0),
+		(f"{prefix} In Production", 20, "Your order is being made.", 0),
+		(f"{prefix} Delivered", 30, "Your order has been delivered.", 1),
+	]
+	names = []
+	for stage_name, sequence, text, is_final in stages:
+		if not frappe.db.exists("Order Stage", stage_name):
+			frappe.get_doc(
+				{
+					"doctype": "Order Stage",
+					"stage_name": stage_name,
+					"sequence": sequence,
+					"customer_text": text,
+					"is_final": is_final,
+				}
+			).insert()
+		names.append(stage_name)
+	return names
+
+
+def make_document_type(name: str = "Test Certificate") -> str:
+	if not frappe.db.exists("Document Type", name):
+		frappe.get_doc({"doctype": "Document Type", "document_type_name": name}).insert()
+	return name
+
+
+def make_customer(customer_name: str, users: dict[str, str] | None = None) -> str:
+	"""`users` maps user -> portal role ("Member" or "Customer Admin")."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Customer",
+			"customer_name": customer_name,
+			"contact_email": "accounts@{}.example.com".format(frappe.scrub(customer_name).replace("_", "-")),
+			"portal_users": [{"user": user, "portal_role": role} for user, role in (users or {}).items()],
+		}
+	).insert()
+	return doc.name
+
+
+def make_order(customer: str, title: str = "Test order", stage: str | None = None, **fields) -> str:
+	doc = frappe.get_doc(
+		{
+			"doctype": "Order",
+			"customer": customer,
+			"title": title,
+			"stage": stage,
+			"items": fields.pop("items", [{"item_name": "Widget", "qty": 2, "rate": 50}]),
+			**fields,
+		}
+	).insert()
+	return doc.name
+
+
+def make_invoice(customer: str, submit: bool = True, rate: float = 100, **fields):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Invoice",
+			"customer": customer,
+			"posting_date": fields.pop("posting_date", today()),
+			"due_date": fields.pop("due_date", add_days(today(), 30)),
+			"items": fields.pop("items", [{"item_name": "Service", "qty": 1, "rate": rate}]),
+			**fields,
+		}
+	).insert()
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_private_file(file_name: str, content: bytes) -> str:
+	"""A private file not yet attached to anything; returns its URL."""
+	doc = frappe.get_doc(
+		{"doctype": "File", "file_name": file_name, "content": content, "is_private": 1}
+	).insert()
+	return doc.file_url
+
+
+def make_document(customer: str, title: str = "Test document", **fields) -> str:
+	file_url = fields.pop("file", None) or make_private_file(
+		f"{frappe.scrub(title)}-{frappe.generate_hash(length=6)}.txt", f"{title} for {customer}".encode()
+	)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Document",
+			"customer": customer,
+			"title": title,
+			"document_type": fields.pop("document_type", None) or make_document_type(),
+			"file": file_url,
+			**fields,
+		}
+	).insert()
+	return doc.name
