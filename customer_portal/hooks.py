@@ -13,10 +13,11 @@ after_migrate = "customer_portal.setup.install.after_migrate"
 
 # Scoping: one policy (customer_portal/permissions.py) for every customer-owned doctype
 _SCOPED_DOCTYPES = ("Customer", "Order", "Invoice", "Document")
+_SCOPED_CHILD_DOCTYPES = ("Customer Portal User", "Order Item", "Order Stage History", "Invoice Item")
 
 permission_query_conditions = {
 	doctype: "customer_portal.permissions.get_permission_query_conditions"
-	for doctype in (*_SCOPED_DOCTYPES, "File")
+	for doctype in (*_SCOPED_DOCTYPES, *_SCOPED_CHILD_DOCTYPES, "File")
 }
 has_permission = {
 	doctype: "customer_portal.permissions.has_permission" for doctype in (*_SCOPED_DOCTYPES, "File")
@@ -25,9 +26,21 @@ has_website_permission = {
 	doctype: "customer_portal.permissions.has_website_permission" for doctype in _SCOPED_DOCTYPES
 }
 
-# Another customer's private file answers like a file that does not exist
-before_request = ["customer_portal.file_access.guard_private_file_url"]
+# Private file URLs and REST deletes: another customer's record answers like a missing one
+before_request = ["customer_portal.request_guards.guard_request"]
 
 scheduler_events = {
 	"daily": ["customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices"],
+}
+
+# Frappe v15 endpoints that would answer around the scoping policy (see api/overrides.py)
+override_whitelisted_methods = {
+	method: f"customer_portal.api.overrides.{method.rsplit('.', 1)[1]}"
+	for method in (
+		"frappe.client.get_count",
+		"frappe.client.validate_link",
+		"frappe.client.delete",
+		"frappe.desk.search.search_link",
+		"frappe.desk.search.search_widget",
+	)
 }

@@ -19,6 +19,13 @@ UNRESTRICTED_ROLES = frozenset({STAFF_ROLE, "System Manager"})
 
 # doctype -> the field that names the customer owning a row (a Customer is its own owner)
 CUSTOMER_FIELD = {"Customer": "name", "Order": "customer", "Invoice": "customer", "Document": "customer"}
+# child doctype -> its parent; child rows are scoped through their parent row
+CHILD_PARENT = {
+	"Customer Portal User": "Customer",
+	"Order Item": "Order",
+	"Order Stage History": "Order",
+	"Invoice Item": "Invoice",
+}
 # drafts are staff work in progress: customers see an invoice once it is submitted (or cancelled)
 VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
 # permission types answered from the row as loaded; any other (write, delete, print, ...) re-reads the
@@ -141,8 +148,21 @@ class ScopedDocument(Document):
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	if doctype == "File":
 		return _file_query_conditions(user)
+	if doctype in CHILD_PARENT:
+		return _child_query_conditions(doctype, user)
 	scope = get_scope(doctype, user)
 	return "" if scope is None else scope.sql()
+
+
+def _child_query_conditions(doctype: str, user: str | None) -> str:
+	parent = CHILD_PARENT[doctype]
+	scope = get_scope(parent, user)
+	if scope is None:
+		return ""
+	return (
+		f"(`tab{doctype}`.`parenttype` = {frappe.db.escape(parent)} and `tab{doctype}`.`parent` in "
+		f"(select `tab{parent}`.`name` from `tab{parent}` where {scope.sql()}))"
+	)
 
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):

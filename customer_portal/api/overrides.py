@@ -1,0 +1,67 @@
+"""Overrides of Frappe v15 endpoints that would answer around the scoping policy.
+
+- `frappe.client.get_count` counts with `frappe.db.count`, without permissions;
+- `frappe.client.validate_link` looks the name up with `frappe.db.get_value`, without permissions;
+- `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
+  `ignore_permissions=True` for anyone who may read the doctype;
+- `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads.
+Each would tell a portal user that another customer's record exists. For customer-owned doctypes and
+restricted users they answer through `frappe.get_list`, i.e. through the scoping policy; everything else
+keeps Frappe's behaviour.
+"""
+
+import frappe
+import frappe.client
+import frappe.desk.search
+from frappe.utils import get_safe_filters
+
+from customer_portal.permissions import CUSTOMER_FIELD, get_scope
+from customer_portal.request_guards import guard_delete
+
+SCOPED = frozenset({*CUSTOMER_FIELD, "File"})
+
+
+def _is_scoped(doctype: str) -> bool:
+	return doctype in SCOPED and get_scope(doctype if doctype != "File" else "Customer") is not None
+
+
+@frappe.whitelist()
+def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
+	if not _is_scoped(doctype):
+		return frappe.client.get_count(doctype, filters, debug, cache)
+	rows = frappe.get_list(
+		doctype, filters=get_safe_filters(filters), fields=["count(*) as count"], order_by=None
+	)
+	return rows[0].count if rows else 0
+
+
+@frappe.whitelist()
+def validate_link(doctype: str, docname: str, fields=None):
+	if isinstance(doctype, str) and isinstance(docname, str) and _is_scoped(doctype):
+		if not frappe.get_list(doctype, filters={"name": docname}, pluck="name", limit_page_length=1):
+			return frappe._dict()
+	return frappe.client.validate_link(doctype, docname, fields)
+
+
+@frappe.whitelist(methods=["POST", "DELETE"])
+def delete(doctype: str, name: str) -> None:
+	guard_delete(doctype, name)
+	frappe.client.delete(doctype, name)
+
+
+@frappe.whitelist()
+def search_link(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
+	if _is_scoped(doctype):
+		ignore_user_permissions = False
+	return frappe.desk.search.search_link(
+		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+	)
+
+
+@frappe.whitelist()
+def search_widget(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
+	if _is_scoped(doctype):
+		ignore_user_permissions = False
+	return frappe.desk.search.search_widget(
+		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+	)
