@@ -24,12 +24,22 @@ def get_links(user: str) -> list[dict]:
 	)
 
 
+def implied_access(links: list[dict]) -> tuple[set[str], set[str]]:
+	"""What a user's customer links imply: (customers with a User Permission, portal roles)."""
+	customers = {link["customer"] for link in links}
+	roles = set()
+	if links:
+		roles.add(PORTAL_ROLE)
+	if any(link["portal_role"] == "Customer Admin" for link in links):
+		roles.add(PORTAL_ADMIN_ROLE)
+	return customers, roles
+
+
 def sync_user_access(user: str) -> None:
 	"""Grant or revoke the portal roles and Customer User Permissions `user` should have."""
 	if user in ("Administrator", "Guest") or not frappe.db.exists("User", user):
 		return
-	links = get_links(user)
-	customers = {link.customer for link in links}
+	customers, wanted = implied_access(get_links(user))
 
 	# User Permissions are system-owned records kept on the user's behalf: the staff member editing a
 	# Customer need not be allowed to edit User Permissions directly
@@ -46,11 +56,6 @@ def sync_user_access(user: str) -> None:
 	for customer in existing.keys() - customers:
 		frappe.delete_doc("User Permission", existing[customer], ignore_permissions=True, force=True)
 
-	wanted = set()
-	if links:
-		wanted.add(PORTAL_ROLE)
-	if any(link.portal_role == "Customer Admin" for link in links):
-		wanted.add(PORTAL_ADMIN_ROLE)
 	_set_portal_roles(user, wanted)
 	clear_permitted_customers_cache()
 
