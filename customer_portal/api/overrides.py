@@ -50,18 +50,52 @@ def delete(doctype: str, name: str) -> None:
 
 
 @frappe.whitelist()
-def search_link(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
-	if _is_scoped(doctype):
-		ignore_user_permissions = False
+def search_link(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	return frappe.desk.search.search_link(
-		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+		doctype,
+		txt,
+		query=query,
+		filters=filters,
+		page_length=page_length,
+		searchfield=searchfield,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions and not _is_scoped(doctype),
 	)
 
 
 @frappe.whitelist()
-def search_widget(doctype: str, txt: str, *args, ignore_user_permissions: bool = False, **kwargs):
-	if _is_scoped(doctype):
-		ignore_user_permissions = False
+def search_widget(
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | dict | list | None = None,
+	filter_fields=None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+):
 	return frappe.desk.search.search_widget(
-		doctype, txt, *args, ignore_user_permissions=ignore_user_permissions, **kwargs
+		doctype,
+		txt,
+		query=query,
+		searchfield=searchfield,
+		start=start,
+		page_length=page_length,
+		filters=filters,
+		filter_fields=filter_fields,
+		as_dict=as_dict,
+		reference_doctype=reference_doctype,
+		ignore_user_permissions=ignore_user_permissions and not _is_scoped(doctype),
 	)

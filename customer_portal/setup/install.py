@@ -8,6 +8,9 @@ ROLES = {STAFF_ROLE: 1, PORTAL_ROLE: 0, PORTAL_ADMIN_ROLE: 0}
 
 def after_install() -> None:
 	ensure_roles()
+	# the portal faces the public internet: error pages must not show tracebacks (admins may re-enable
+	# "Show Full Error" in System Settings on a private site)
+	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 
 
 def after_migrate() -> None:

@@ -1,0 +1,67 @@
+"""A logged-in HTTP client for the live test server (session cookie + CSRF token, like a browser)."""
+
+import json
+import os
+import re
+
+import requests
+
+BASE_URL = os.environ.get("CP_E2E_URL", "http://127.0.0.1:8000")
+ADMIN_PASSWORD = os.environ.get("CP_E2E_ADMIN_PASSWORD", "admin")
+DEMO_PASSWORD = os.environ.get("CP_E2E_DEMO_PASSWORD", "portal-demo-2026")
+CSRF = re.compile(r'csrf_token\s*=\s*"([0-9a-f]+)"')
+
+
+class PortalClient:
+	def __init__(self, user: str | None = None, password: str | None = None):
+		self.session = requests.Session()
+		self.user = user
+		if user:
+			self.login(user, password or (ADMIN_PASSWORD if user == "Administrator" else DEMO_PASSWORD))
+
+	def login(self, user: str, password: str) -> None:
+		response = self.session.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": password})
+		response.raise_for_status()
+		page = self.session.get(f"{BASE_URL}/app" if user == "Administrator" else f"{BASE_URL}/me")
+		match = CSRF.search(page.text)
+		self.session.headers["X-Frappe-CSRF-Token"] = match.group(1) if match else ""
+
+	def request(self, method: str, path: str, **kwargs) -> requests.Response:
+		kwargs.setdefault("allow_redirects", False)
+		return self.session.request(method, f"{BASE_URL}{path}", **kwargs)
+
+	def get(self, path: str, **kwargs) -> requests.Response:
+		return self.request("GET", path, **kwargs)
+
+	def post(self, path: str, **kwargs) -> requests.Response:
+		return self.request("POST", path, **kwargs)
+
+	def call(self, method: str, http: str = "GET", **params) -> requests.Response:
+		params = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in params.items()}
+		if http == "GET":
+			return self.get(f"/api/method/{method}", params=params)
+		return self.request(http, f"/api/method/{method}", data=params)
+
+	def first(self, doctype: str, filters: dict) -> str:
+		"""Name of the first record matching `filters` (as this client's user sees it)."""
+		response = self.get(
+			f"/api/resource/{doctype}", params={"filters": json.dumps(filters), "limit_page_length": 1}
+		)
+		response.raise_for_status()
+		return response.json()["data"][0]["name"]
+
+
+def observed(response: requests.Response, name: str) -> tuple:
+	"""What an attacker can compare between two responses: status, type and body, with the probed name
+	masked and per-error random ids dropped."""
+	body = response.text.replace(name, "<name>")
+	try:
+		data = json.loads(body)
+	except ValueError:
+		# HTML pages carry per-request nonces and build ids; compare their visible text
+		text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", body, flags=re.S)
+		return response.status_code, response.headers.get("Content-Type"), " ".join(text.split())
+	if isinstance(data, dict) and "_server_messages" in data:
+		messages = [json.loads(m) for m in json.loads(data["_server_messages"])]
+		data["_server_messages"] = [{k: v for k, v in m.items() if k != "__frappe_exc_id"} for m in messages]
+	return response.status_code, response.headers.get("Content-Type"), data

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Runs the end-to-end suites in tests/ against a live server of a freshly created test site.
+
+Called by `./dev test` with the bench's Python (as the bench user):
+    env/bin/python apps/customer_portal/tests/run.py --bench BENCH --site SITE
+
+It fills the site with the demo data set (the same command `./dev run` uses), starts the site on a free
+loopback port with `bench serve`, waits for Frappe's /api/method/ping, runs every tests/**/test_*.py,
+stops the server and exits non-zero on any failure.
+"""
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import urllib.request
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+def bench(bench_dir: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
+	return subprocess.run(["bench", *args], cwd=bench_dir, check=True, **kwargs)
+
+
+def wait_for(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		if server.poll() is not None:
+			raise SystemExit(f"the test server exited with code {server.returncode} before answering")
+		try:
+			with urllib.request.urlopen(url, timeout=5) as response:
+				if response.status == 200:
+					return
+		except OSError:
+			time.sleep(0.5)
+	raise SystemExit(f"the test server did not answer {url} within {timeout:.0f}s")
+
+
+def main() -> int:
+	parser = argparse.ArgumentParser(
+		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+	)
+	parser.add_argument("--bench", required=True, help="bench directory")
+	parser.add_argument("--site", required=True, help="a fresh site with customer_portal installed")
+	parser.add_argument("--admin-password", default=os.environ.get("CP_ADMIN_PASSWORD", "admin"))
+	parser.add_argument("--pattern", default="test_*.py", help="test file pattern")
+	args = parser.parse_args()
+
+	port = free_port()
+	base_url = f"http://127.0.0.1:{port}"
+	print(f"==> Filling {args.site} with demo data", flush=True)
+	bench(args.bench, "--site", args.site, "customer-portal-demo")
+	# print formats and PDFs load the site's assets from its host name
+	bench(args.bench, "--site", args.site, "set-config", "host_name", base_url, stdout=subprocess.DEVNULL)
+
+	log = open(Path(args.bench) / "logs" / "e2e-server.log", "w")
+	server = subprocess.Popen(
+		["bench", "--site", args.site, "serve", "--port", str(port), "--noreload"],
+		cwd=args.bench,
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	try:
+		wait_for(f"{base_url}/api/method/ping", server)
+		print(f"==> Test server for {args.site} at {base_url}", flush=True)
+		os.environ.update(
+			CP_E2E_URL=base_url,
+			CP_E2E_SITE=args.site,
+			CP_E2E_ADMIN_PASSWORD=args.admin_password,
+			CP_E2E_DEMO_PASSWORD=os.environ.get("CP_DEMO_PASSWORD", "portal-demo-2026"),
+		)
+		sys.path.insert(0, str(TESTS))
+		suite = unittest.defaultTestLoader.discover(
+			str(TESTS), pattern=args.pattern, top_level_dir=str(TESTS)
+		)
+		result = unittest.TextTestRunner(verbosity=2).run(suite)
+	finally:
+		server.terminate()
+		try:
+			server.wait(timeout=15)
+		except subprocess.TimeoutExpired:
+			server.kill()
+		log.close()
+	if not result.wasSuccessful():
+		print(f"server log: {Path(args.bench) / 'logs' / 'e2e-server.log'}", flush=True)
+	return 0 if result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+	sys.exit(main())
