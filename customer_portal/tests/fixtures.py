@@ -19,11 +19,12 @@ def make_user(email: str, first_name: str | None = None) -> str:
 
 
 def make_stages(prefix: str = "Test") -> list[str]:
-	"""Three stages with customer-facing texts; the last one is final."""
+	"""Three stages with customer-facing texts, placed before any existing stage; the last one is final."""
+	first = (frappe.db.get_value("Order Stage", {}, "min(sequence)") or 1000) - 30
 	stages = [
-		(f"{prefix} Received", 10, "We have your order.", 0),
-		(f"{prefix} In Production", 20, "Your order is being made.", 0),
-		(f"{prefix} Delivered", 30, "Your order has been delivered.", 1),
+		(f"{prefix} Received", first, "We have your order.", 0),
+		(f"{prefix} In Production", first + 10, "Your order is being made.", 0),
+		(f"{prefix} Delivered", first + 20, "Your order has been delivered.", 1),
 	]
 	names = []
 	for stage_name, sequence, text, is_final in stages:

@@ -188,6 +188,15 @@ class HttpScopingTest(unittest.TestCase):
 			self.assertIn(self.own(doctype), names)
 			self.assertNotIn(self.records[FOREIGN][doctype], names)
 
+	def test_draft_invoices_stay_with_staff(self):
+		draft = self.admin.first("Invoice", {"customer": OWN, "docstatus": 0})
+		probe = lambda n: self.alice.get(f"/api/resource/Invoice/{n}")
+		self.assertEqual(
+			observed(probe(draft), draft), observed(probe(MISSING["Invoice"]), MISSING["Invoice"])
+		)
+		listed = self.alice.get("/api/resource/Invoice", params={"limit_page_length": 0}).text
+		self.assertNotIn(draft, listed)
+
 	def test_guest_is_refused(self):
 		guest = PortalClient()
 		for doctype in MISSING:
