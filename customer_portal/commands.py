@@ -55,7 +55,7 @@ def demo_logins(context, admin_password, password, url):
 	click.echo(f"\nCustomer portal: {url}/portal    Desk: {url}/app\n")
 	width = max(len(row[1]) for row in rows)
 	for who, login, role, secret in rows:
-		click.echo(f"  {who:<22} {login:<{width}}  {secret:<10} {role}")
+		click.echo(f"  {who:<22} {login:<{width}}  {secret:<18} {role}")
 	click.echo("")
 
 
