@@ -45,6 +45,16 @@ FIRST_NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi
 LAST_NAMES = ["Archer", "Baker", "Cooper", "Dalton", "Ellis", "Fisher", "Garcia", "Hughes", "Irwin", "Jones"]
 COMPANY_WORDS = ["Northwind", "Contoso", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell", "Cyberdyne"]
 COMPANY_KINDS = ["Foods", "Engineering", "Retail", "Health", "Energy", "Textiles", "Marine", "Labs"]
+PROJECTS = [
+	"Warehouse retrofit",
+	"Line 3 upgrade",
+	"Spring restock",
+	"Site B expansion",
+	"Annual maintenance",
+	"Prototype run",
+	"Export batch",
+	"Cold store fit-out",
+]
 PRODUCTS = [
 	("Steel bracket", 12.5),
 	("Hydraulic pump", 480.0),
@@ -354,15 +364,15 @@ class Generator:
 		count = self.sizes.orders
 		names = self.reserve_names("ORD-.YYYY.-", count)
 		progress = Progress("orders", count)
-		self.orders_by_customer: dict[str, list[tuple[str, datetime]]] = {}
+		self.orders_by_customer: dict[str, list[tuple[str, datetime, list]]] = {}
 		order_rows, item_rows, history_rows = [], [], []
 		last_stage = len(self.stages) - 1
 		for name in names:
 			customer = self.pick_customer()
-			age_days = self.rng.uniform(0, 540)
+			# a third of the orders are recent and still moving through the stages; older ones are done
+			age_days = self.rng.uniform(0, 60) if self.rng.random() < 0.35 else self.rng.uniform(0, 540)
 			created = self.days_ago(age_days)
-			# older orders are further along; recent ones are still moving
-			reached = min(last_stage, int(age_days / 12 + self.rng.uniform(0, 2)))
+			reached = min(last_stage, int(age_days / 9 + self.rng.uniform(0, 1.5)))
 			stage = self.stages[reached]
 			items = self.items(self.rng.randint(1, 4))
 			order_date = created.date()
@@ -412,7 +422,7 @@ class Generator:
 					flt(sum(i[3] for i in items), 2),
 				]
 			)
-			self.orders_by_customer.setdefault(customer, []).append((name, created))
+			self.orders_by_customer.setdefault(customer, []).append((name, created, items))
 		self.insert(
 			"Order",
 			(

@@ -11,6 +11,14 @@ export_python_type_annotations = True
 after_install = "customer_portal.setup.install.after_install"
 after_migrate = "customer_portal.setup.install.after_migrate"
 
+# Portal pages: /portal/orders/<name> and /portal/invoices/<name>
+website_route_rules = [
+	{"from_route": "/portal/orders/<name>", "to_route": "portal/order"},
+	{"from_route": "/portal/invoices/<name>", "to_route": "portal/invoice"},
+]
+# Portal users land on the portal after login
+role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}
+
 # Scoping: one policy (customer_portal/permissions.py) for every customer-owned doctype
 _SCOPED_DOCTYPES = ("Customer", "Order", "Invoice", "Document")
 _SCOPED_CHILD_DOCTYPES = ("Customer Portal User", "Order Item", "Order Stage History", "Invoice Item")
@@ -29,6 +37,13 @@ has_website_permission = {
 # Private file URLs and REST deletes: another customer's record answers like a missing one
 before_request = ["customer_portal.request_guards.guard_request"]
 
+doc_events = {
+	"Web Form": {
+		"on_update": "customer_portal.request_guards.clear_web_form_routes",
+		"on_trash": "customer_portal.request_guards.clear_web_form_routes",
+	},
+}
+
 scheduler_events = {
 	"daily": ["customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices"],
 }
@@ -44,3 +59,7 @@ override_whitelisted_methods = {
 		"frappe.desk.search.search_widget",
 	)
 }
+# Web Form submissions on customer-owned doctypes belong to the active customer (portal/web_forms.py)
+override_whitelisted_methods["frappe.website.doctype.web_form.web_form.accept"] = (
+	"customer_portal.portal.web_forms.accept"
+)

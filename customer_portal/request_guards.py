@@ -1,10 +1,12 @@
 """Request guards that make an out-of-scope record answer exactly like a missing one.
 
-Two Frappe paths check existence before they check permissions, with a different answer for "missing"
+Three Frappe paths check existence before they check permissions, with a different answer for "missing"
 than the scoping policy gives for "not yours":
 - a private file URL: Frappe answers 403 for a missing file and for a file it may not serve;
-- a delete: Frappe raises a bare "does not exist" for a missing name, before loading the record.
-Both are answered here, before Frappe looks, from the same policy.
+- a delete: Frappe raises a bare "does not exist" for a missing name, before loading the record;
+- a Web Form record page (/<route>/<name>[/edit]): Frappe shows its 404 page for a missing name and an
+  error page for a record it may not load.
+All three are answered here, before Frappe looks, from the same policy.
 """
 
 import re
@@ -16,6 +18,7 @@ from frappe.core.doctype.file.utils import find_file_by_url
 from customer_portal.permissions import CUSTOMER_FIELD, get_scope, raise_not_found
 
 PRIVATE_FILES = "/private/files/"
+WEB_FORM_ROUTES = "customer_portal:web_form_routes"
 REST_DOCUMENT = re.compile(r"^/api/(?:resource|v1/document)/(?P<doctype>[^/]+)/(?P<name>.+)$")
 
 
@@ -27,6 +30,8 @@ def guard_request() -> None:
 		guard_private_file_url(request.path)
 	elif request.method == "DELETE" and (match := REST_DOCUMENT.match(request.path)):
 		guard_delete(unquote(match["doctype"]), unquote(match["name"]))
+	elif not request.path.startswith(("/api/", "/assets/", "/app")):
+		guard_web_form_record(request.path)
 
 
 def guard_private_file_url(path: str) -> None:
@@ -41,7 +46,42 @@ def guard_private_file_url(path: str) -> None:
 
 def guard_delete(doctype: str, name: str) -> None:
 	"""A restricted user deleting a record outside their scope, or a missing one, gets one answer."""
-	if doctype not in CUSTOMER_FIELD or get_scope(doctype) is None:
-		return
-	if not frappe.get_list(doctype, filters={"name": name}, pluck="name", limit_page_length=1):
+	if doctype in CUSTOMER_FIELD and not _visible(doctype, name):
 		raise_not_found(doctype, name)
+
+
+def guard_web_form_record(path: str) -> None:
+	parts = [unquote(part) for part in path.strip("/").split("/")]
+	if parts and parts[-1] == "edit":
+		parts.pop()
+	if len(parts) < 2 or parts[-1] in ("new", "list"):
+		return
+	doctype = web_form_routes().get("/".join(parts[:-1]))
+	if doctype and not _visible(doctype, parts[-1]):
+		raise frappe.PageDoesNotExistError
+
+
+def web_form_routes() -> dict[str, str]:
+	"""Route -> doctype of the Web Forms on customer-owned doctypes (cached until a Web Form changes)."""
+	return frappe.cache.get_value(
+		WEB_FORM_ROUTES,
+		generator=lambda: dict(
+			frappe.get_all(
+				"Web Form",
+				filters={"doc_type": ("in", list(CUSTOMER_FIELD))},
+				fields=["route", "doc_type"],
+				as_list=True,
+			)
+		),
+	)
+
+
+def clear_web_form_routes(doc=None, method=None) -> None:
+	frappe.cache.delete_value(WEB_FORM_ROUTES)
+
+
+def _visible(doctype: str, name: str) -> bool:
+	"""Whether a restricted user can see the record (always True for unrestricted users)."""
+	if get_scope(doctype) is None:
+		return True
+	return bool(frappe.get_list(doctype, filters={"name": name}, pluck="name", limit_page_length=1))

@@ -313,9 +313,23 @@ class TestScoping(FrappeTestCase):
 			self.assertEqual(outcome(probe, self.customer_b), outcome(probe, MISSING["Customer"]))
 		finally:
 			frappe.db.rollback(save_point="probe")
-		# even on its own customer a portal user cannot edit the access list through desk APIs
+		# on its own customer a customer admin may edit contact details, never the access list or status
+		frappe.client.save(
+			{
+				**frappe.client.get("Customer", self.customer_a),
+				"tax_id": "A-123",
+				"status": "Inactive",
+				"portal_users": [{"user": self.b_member, "portal_role": "Customer Admin"}],
+			}
+		)
+		self.as_user(self.a_member)
 		with self.assertRaises(frappe.PermissionError):
 			frappe.client.set_value("Customer", self.customer_a, "tax_id", "X")
+		frappe.set_user("Administrator")
+		stored = frappe.get_doc("Customer", self.customer_a)
+		self.assertEqual((stored.tax_id, stored.status), ("A-123", "Active"))
+		self.assertNotIn(self.b_member, [row.user for row in stored.portal_users])
+		self.as_user(self.a_admin)
 		# moving an own order to B looks like naming a customer that does not exist
 		order = self.records["A"]["Order"]
 		move = lambda customer: frappe.client.set_value("Order", order, "customer", customer)

@@ -101,3 +101,4 @@ def mark_overdue_invoices() -> None:
 def on_doctype_update():
 	frappe.db.add_index("Invoice", ["customer", "modified"])
 	frappe.db.add_index("Invoice", ["customer", "status"])
+	frappe.db.add_index("Invoice", ["customer", "posting_date"])

@@ -69,3 +69,4 @@ class Order(ScopedDocument):
 def on_doctype_update():
 	frappe.db.add_index("Order", ["customer", "modified"])
 	frappe.db.add_index("Order", ["customer", "stage"])
+	frappe.db.add_index("Order", ["customer", "order_date"])

@@ -1,0 +1,84 @@
+"""What every portal page starts from: a logged-in customer user, their active customer, branding."""
+
+from urllib.parse import urlencode
+
+import frappe
+from frappe import _
+
+from customer_portal.permissions import get_permitted_customers, raise_not_found
+
+ACTIVE_CUSTOMER_DEFAULT = "customer_portal_active_customer"
+NAVIGATION = (
+	("/portal", "Dashboard"),
+	("/portal/orders", "Orders"),
+	("/portal/invoices", "Invoices"),
+	("/portal/documents", "Documents"),
+	("/portal/account", "Account"),
+)
+
+
+def require_login() -> None:
+	"""Send a guest to the login page, and back to the page they asked for afterwards."""
+	if frappe.session.user == "Guest":
+		request = frappe.local.request
+		target = request.full_path.rstrip("?") if request else "/portal"
+		frappe.local.flags.redirect_location = "/login?" + urlencode({"redirect-to": target})
+		raise frappe.Redirect
+
+
+def get_active_customer(user: str | None = None) -> str | None:
+	"""The customer whose records the portal shows: the user's remembered choice if still permitted,
+	else their first customer. None for a user linked to no customer (and for unrestricted staff)."""
+	customers = get_permitted_customers(user) or ()
+	remembered = frappe.defaults.get_user_default(ACTIVE_CUSTOMER_DEFAULT, user)
+	if remembered in customers:
+		return remembered
+	return customers[0] if customers else None
+
+
+def set_active_customer(customer: str, user: str | None = None) -> None:
+	if customer not in (get_permitted_customers(user) or ()):
+		raise_not_found("Customer", customer)
+	frappe.defaults.set_user_default(ACTIVE_CUSTOMER_DEFAULT, customer, user)
+
+
+def get_branding() -> dict:
+	settings = frappe.get_cached_doc("Customer Portal Settings")
+	return {
+		"portal_name": settings.portal_name or _("Customer Portal"),
+		"logo": settings.logo,
+		"primary_color": settings.primary_color or "#2563eb",
+		"support_email": settings.support_email,
+	}
+
+
+def page_size() -> int:
+	return frappe.get_cached_doc("Customer Portal Settings").page_size or 20
+
+
+def portal_context(context, active: str) -> str | None:
+	"""Fill the context every portal page shares; returns the active customer (None: nothing to show)."""
+	require_login()
+	context.no_cache = 1
+	context.show_sidebar = False
+	context.portal = get_branding()
+	context.portal_nav = [(route, _(label)) for route, label in NAVIGATION]
+	context.portal_active = active
+	customers = get_permitted_customers() or ()
+	context.customers = customers
+	context.customer = get_active_customer()
+	context.title = context.portal["portal_name"]
+	return context.customer
+
+
+def load_record(doctype: str, name: str | None):
+	"""A record through the scoping policy; anything the user may not see is the site's 404 page."""
+	if not name:
+		raise frappe.PageDoesNotExistError
+	try:
+		doc = frappe.get_doc(doctype, name)
+		doc.check_permission("read")
+	except (frappe.DoesNotExistError, frappe.PermissionError):
+		frappe.clear_messages()
+		raise frappe.PageDoesNotExistError from None
+	return doc

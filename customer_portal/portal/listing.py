@@ -1,0 +1,115 @@
+"""One page of a customer's records, newest first or by another indexed column, with keyset pagination.
+
+Keyset ("after this row") pagination costs the same on page 1 and page 1,000: the database seeks to the
+cursor in the (customer, sort column) index instead of counting past every earlier row as OFFSET does.
+Rows come through the scoping policy's criterion, so a page can only ever hold the user's own records.
+"""
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+import frappe
+from frappe.query_builder import Order
+from frappe.query_builder.functions import Count
+
+from customer_portal.permissions import get_scope
+
+
+@dataclass
+class Page:
+	rows: list[dict]
+	total: int
+	next_cursor: str | None
+	filtered: bool
+	sort: str
+	start: int = field(default=1)
+
+
+def encode_cursor(value, name: str) -> str:
+	return base64.urlsafe_b64encode(json.dumps([str(value), name]).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[str, str] | None:
+	"""A cursor from the URL, or None when it is absent or not one of ours (then the list starts over)."""
+	if not cursor:
+		return None
+	try:
+		value, name = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+	except (ValueError, TypeError):
+		return None
+	return (value, name) if isinstance(value, str) and isinstance(name, str) else None
+
+
+def fetch_page(
+	doctype: str,
+	customer: str,
+	fields: list[str],
+	conditions: list,
+	sort_field: str,
+	cursor: str | None,
+	size: int,
+	start: int = 1,
+) -> Page:
+	"""Rows of `customer` matching `conditions` (query-builder criteria on the doctype's table)."""
+	if not frappe.has_permission(doctype, "read"):
+		raise frappe.PermissionError
+	table = frappe.qb.DocType(doctype)
+	where = table.customer == customer
+	scope = get_scope(doctype)
+	if scope is not None:
+		where &= scope.criterion(table)
+	for condition in conditions:
+		where &= condition
+
+	query = frappe.qb.from_(table).select(*(table[f] for f in {*fields, "name", sort_field})).where(where)
+	after = decode_cursor(cursor)
+	if after:
+		value, name = after
+		query = query.where(
+			(table[sort_field] < value) | ((table[sort_field] == value) & (table.name < name))
+		)
+	rows = (
+		query.orderby(table[sort_field], order=Order.desc)
+		.orderby(table.name, order=Order.desc)
+		.limit(size + 1)
+		.run(as_dict=True)
+	)
+	total = frappe.qb.from_(table).select(Count("*")).where(where).run()[0][0]
+	next_cursor = None
+	if len(rows) > size:
+		rows = rows[:size]
+		next_cursor = encode_cursor(rows[-1][sort_field], rows[-1].name)
+	return Page(rows, total, next_cursor, bool(conditions), sort_field, start if after else 1)
+
+
+def like(text: str) -> str:
+	"""A LIKE pattern matching `text` anywhere, with LIKE's wildcards in `text` taken literally."""
+	escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+	return f"%{escaped}%"
+
+
+def date_arg(name: str, errors: list[str]):
+	"""A YYYY-MM-DD date from the query string; a bad one is reported and ignored."""
+	value = (frappe.form_dict.get(name) or "").strip()
+	if not value:
+		return None
+	try:
+		return frappe.utils.getdate(value) if len(value) == 10 else None
+	except Exception:
+		errors.append(frappe._("{0} is not a date (use YYYY-MM-DD); it was ignored.").format(value))
+		return None
+
+
+def choice_arg(name: str, allowed, default=None):
+	value = frappe.form_dict.get(name)
+	return value if value in allowed else default
+
+
+def list_args(*names: str) -> dict:
+	"""The list's current filters, to carry into pager and sort links."""
+	return {name: frappe.form_dict[name] for name in names if frappe.form_dict.get(name)}
+
+
+def page_start() -> int:
+	return max(frappe.utils.cint(frappe.form_dict.get("start")), 1)

@@ -1,0 +1,24 @@
+from urllib.parse import quote
+
+import frappe
+from frappe import _
+
+from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.web_forms import ACCOUNT_DETAILS_ROUTE
+
+no_cache = 1
+
+
+def get_context(context):
+	customer = portal_context(context, "/portal/account")
+	context.page_title = _("Account")
+	if not customer:
+		return
+	context.doc = load_record("Customer", customer)
+	context.can_edit = context.doc.has_permission("write")
+	context.edit_url = f"/{ACCOUNT_DETAILS_ROUTE}/{quote(customer, safe='')}/edit"
+	context.colleagues = [
+		{"name": row.full_name or row.user, "user": row.user, "role": row.portal_role}
+		for row in context.doc.portal_users
+	]
+	context.me = frappe.session.user

@@ -1,0 +1,48 @@
+import frappe
+from frappe import _
+
+from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.formatting import day, money, quantity
+from customer_portal.portal.timeline import stage_timeline
+
+no_cache = 1
+
+
+def get_context(context):
+	customer = portal_context(context, "/portal/orders")
+	if not customer:
+		return
+	order = load_record("Order", frappe.form_dict.name)
+	context.doc = order
+	context.page_title = _("Order {0}").format(order.name)
+	context.timeline = stage_timeline(order)
+	context.items = [
+		dict(
+			item.as_dict(),
+			qty_display=quantity(item.qty),
+			rate_display=money(item.rate),
+			amount_display=money(item.amount),
+		)
+		for item in order.items
+	]
+	context.total = money(order.total)
+	context.dates = {
+		"ordered": day(order.order_date),
+		"expected": day(order.expected_date),
+		"delivered": day(order.actual_date),
+	}
+	context.invoices = frappe.get_list(
+		"Invoice",
+		filters={"order": order.name},
+		fields=["name", "posting_date", "status", "total", "outstanding_amount"],
+		order_by="posting_date desc",
+	)
+	for row in context.invoices:
+		row.total_display, row.outstanding_display = money(row.total), money(row.outstanding_amount)
+	context.documents = frappe.get_list(
+		"Document",
+		filters={"order": order.name},
+		fields=["name", "title", "document_type", "modified"],
+		order_by="modified desc",
+	)
+	context.format_datetime = frappe.utils.format_datetime
