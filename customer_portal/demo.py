@@ -460,8 +460,8 @@ class Generator:
 		for index, name in enumerate(names):
 			customer = self.customer_names[0] if index < len(forced) else self.pick_customer()
 			orders = self.orders_by_customer.get(customer) or []
-			order, order_created = (
-				self.rng.choice(orders) if orders and self.rng.random() < 0.8 else (None, None)
+			order, order_created, order_items = (
+				self.rng.choice(orders) if orders and self.rng.random() < 0.8 else (None, None, None)
 			)
 			created = (
 				order_created + timedelta(days=self.rng.uniform(0, 30))
@@ -471,7 +471,8 @@ class Generator:
 			created = min(created, self.now)
 			posting = created.date()
 			due = posting + timedelta(days=self.rng.choice([14, 30, 30, 45, 60]))
-			items = self.items(self.rng.randint(1, 3))
+			# an order's invoice bills the order's items; others are services billed on their own
+			items = order_items or self.items(self.rng.randint(1, 3))
 			total = flt(sum(i[3] for i in items), 2)
 			want = forced[index] if index < len(forced) else None
 			docstatus, paid = self.invoice_state(want, total, due, on_date)
@@ -570,8 +571,8 @@ class Generator:
 		for name in names:
 			customer = self.pick_customer()
 			orders = self.orders_by_customer.get(customer) or []
-			order, order_created = (
-				self.rng.choice(orders) if orders and self.rng.random() < 0.7 else (None, None)
+			order, order_created, _items = (
+				self.rng.choice(orders) if orders and self.rng.random() < 0.7 else (None, None, None)
 			)
 			created = (
 				min(order_created + timedelta(days=self.rng.uniform(0, 20)), self.now)

@@ -11,6 +11,7 @@ stops the server and exits non-zero on any failure.
 
 import argparse
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -54,8 +55,12 @@ def main() -> int:
 	parser.add_argument("--site", required=True, help="a fresh site with customer_portal installed")
 	parser.add_argument("--admin-password", default=os.environ.get("CP_ADMIN_PASSWORD", "admin"))
 	parser.add_argument("--pattern", default="test_*.py", help="test file pattern")
+	parser.add_argument("--output", help="folder for screenshots (default: BENCH/test-output/SITE)")
 	args = parser.parse_args()
 
+	output = Path(args.output or Path(args.bench) / "test-output" / args.site)
+	shutil.rmtree(output, ignore_errors=True)
+	output.mkdir(parents=True)
 	port = free_port()
 	base_url = f"http://127.0.0.1:{port}"
 	print(f"==> Filling {args.site} with demo data", flush=True)
@@ -76,8 +81,10 @@ def main() -> int:
 		os.environ.update(
 			CP_E2E_URL=base_url,
 			CP_E2E_SITE=args.site,
+			CP_E2E_SITES_PATH=str(Path(args.bench).resolve() / "sites"),
 			CP_E2E_ADMIN_PASSWORD=args.admin_password,
 			CP_E2E_DEMO_PASSWORD=os.environ.get("CP_DEMO_PASSWORD", "portal-demo-2026"),
+			CP_E2E_OUTPUT=str(output),
 		)
 		sys.path.insert(0, str(TESTS))
 		suite = unittest.defaultTestLoader.discover(
@@ -91,6 +98,7 @@ def main() -> int:
 		except subprocess.TimeoutExpired:
 			server.kill()
 		log.close()
+	print(f"screenshots: {output}", flush=True)
 	if not result.wasSuccessful():
 		print(f"server log: {Path(args.bench) / 'logs' / 'e2e-server.log'}", flush=True)
 	return 0 if result.wasSuccessful() else 1

@@ -1,0 +1,280 @@
+"""The portal in real Chromium (Debian's, driven by Playwright), as the demo customers use it.
+
+Screenshots of every page go to $CP_E2E_OUTPUT (the test run's output folder).
+"""
+
+import json
+import os
+import unittest
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient
+
+OUTPUT = Path(os.environ.get("CP_E2E_OUTPUT", "/tmp/customer_portal-e2e"))
+CHROMIUM_ARGS = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+]
+ALICE = "alice@acme.example.com"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+class PortalBrowserTest(unittest.TestCase):
+	@classmethod
+	def setUpClass(cls):
+		OUTPUT.mkdir(parents=True, exist_ok=True)
+		cls.admin = PortalClient("Administrator")
+		cls.staff = PortalClient("staff@portal.example.com")
+		cls.playwright = sync_playwright().start()
+		cls.browser = cls.playwright.chromium.launch(
+			executable_path=os.environ.get("CP_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+		)
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.browser.close()
+		cls.playwright.stop()
+
+	def setUp(self):
+		self.dialogs = []
+		self.context = self.browser.new_context(
+			viewport={"width": 1280, "height": 900}, accept_downloads=True
+		)
+		self.page = self.context.new_page()
+		self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+
+	def tearDown(self):
+		self.context.close()
+
+	# --- helpers -------------------------------------------------------------------------------------
+
+	def login(self, user=ALICE, expect_path="/portal"):
+		self.page.goto(f"{BASE_URL}/login")
+		self.page.fill("#login_email", user)
+		self.page.fill("#login_password", DEMO_PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url(f"**{expect_path}")
+
+	def shot(self, name: str):
+		self.page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+	def goto(self, path: str):
+		return self.page.goto(f"{BASE_URL}{path}")
+
+	def first_order(self, **filters) -> dict:
+		filters = {"customer": "Acme Logistics", **filters}
+		response = self.admin.get(
+			"/api/resource/Order",
+			params={
+				"filters": json.dumps(filters),
+				"fields": json.dumps(["name", "title", "stage"]),
+				"limit_page_length": 1,
+			},
+		)
+		return response.json()["data"][0]
+
+	# --- tests ---------------------------------------------------------------------------------------
+
+	def test_guest_is_sent_to_login_and_back(self):
+		self.goto("/portal/orders?stage=Shipped")
+		self.assertIn("/login", self.page.url)
+		self.page.fill("#login_email", ALICE)
+		self.page.fill("#login_password", DEMO_PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url("**/portal/orders?stage=Shipped")
+		expect(self.page.locator("h1")).to_have_text("Orders")
+
+	def test_dashboard(self):
+		self.login()
+		expect(self.page.locator("h1")).to_have_text("Dashboard")
+		expect(self.page.locator(".portal-card").first).to_be_visible()
+		# frappe-charts drew both charts
+		expect(self.page.locator(".portal-chart svg")).to_have_count(2)
+		expect(self.page.locator(".portal-stage-counts li")).to_have_count(6)
+		self.shot("dashboard")
+
+	def test_orders_search_filter_sort_and_pagination(self):
+		self.login()
+		self.goto("/portal/orders")
+		rows = self.page.locator(".portal-table tbody tr")
+		first_page = rows.all_inner_texts()
+		self.assertGreater(len(first_page), 0)
+		self.shot("orders")
+		# pagination: the next page shows other orders, the first-page link goes back
+		self.page.click("text=Next page")
+		second_page = rows.all_inner_texts()
+		self.assertTrue(second_page and not set(first_page) & set(second_page))
+		self.page.click("text=First page")
+		self.assertEqual(rows.all_inner_texts(), first_page)
+		# filter by stage
+		self.page.select_option("select[name=stage]", "Shipped")
+		self.page.click("button:has-text('Apply')")
+		for text in rows.all_inner_texts():
+			self.assertIn("Shipped", text)
+		# search by a word of a title
+		word = self.first_order()["title"].split(":")[0]
+		self.goto("/portal/orders")
+		self.page.fill("input[name=q]", word)
+		self.page.click("button:has-text('Apply')")
+		self.assertTrue(all(word in text for text in rows.all_inner_texts()))
+		# a search that matches nothing explains what to do
+		self.page.fill("input[name=q]", "no order has this title")
+		self.page.click("button:has-text('Apply')")
+		expect(self.page.locator(".portal-empty")).to_contain_text("No orders match")
+		# sort by total
+		self.goto("/portal/orders?sort=total")
+		totals = [
+			float(t.replace(",", ""))
+			for t in self.page.locator(".portal-table tbody td.num").all_inner_texts()
+		]
+		self.assertEqual(totals, sorted(totals, reverse=True))
+
+	def test_order_timeline_follows_staff_changes(self):
+		stages = ["Received", "Confirmed", "In Production", "Quality Check", "Shipped", "Delivered"]
+		order = self.first_order(stage=("in", stages[:-2]))
+		following = stages[stages.index(order["stage"]) + 1]
+		self.login()
+		self.goto(f"/portal/orders/{order['name']}")
+		expect(self.page.locator(".portal-step-current")).to_contain_text(order["stage"])
+		# staff move the order on, as they do in desk (the same API the desk form saves through)
+		response = self.staff.call(
+			"frappe.client.set_value",
+			http="POST",
+			doctype="Order",
+			name=order["name"],
+			fieldname="stage",
+			value=following,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.page.reload()
+		expect(self.page.locator(".portal-step-current")).to_contain_text(following)
+		expect(self.page.locator(".portal-step-done").last).to_contain_text(order["stage"])
+		expect(self.page.locator(".portal-step-current time")).to_be_visible()
+		expect(self.page.locator(".portal-step-upcoming").first).to_contain_text("Still to come")
+		self.shot("order")
+
+	def test_invoices_and_pdf_download(self):
+		self.login()
+		self.goto("/portal/invoices?status=Overdue")
+		badges = self.page.locator(".portal-table .portal-badge").all_inner_texts()
+		self.assertTrue(badges and set(badges) == {"Overdue"})
+		self.shot("invoices")
+		self.page.click(".portal-table tbody tr >> nth=0 >> a")
+		expect(self.page.locator("h1 .portal-badge")).to_have_text("Overdue")
+		self.shot("invoice")
+		with self.page.expect_download() as download_info:
+			self.page.click("text=Download PDF")
+		path = download_info.value.path()
+		self.assertEqual(Path(path).read_bytes()[:4], b"%PDF")
+
+	def test_documents_search_and_download(self):
+		self.login()
+		self.goto("/portal/documents")
+		self.shot("documents")
+		self.page.select_option("select[name=type]", "Certificate")
+		self.page.click("button:has-text('Apply')")
+		types = self.page.locator(".portal-table tbody td:nth-child(2)").all_inner_texts()
+		self.assertTrue(types and set(types) == {"Certificate"})
+		with self.page.expect_download() as download_info:
+			self.page.click(".portal-table tbody tr >> nth=0 >> text=Download")
+		self.assertIn(b"Acme Logistics", Path(download_info.value.path()).read_bytes())
+
+	def test_phone_width(self):
+		self.context.close()
+		self.context = self.browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+		self.page = self.context.new_page()
+		self.login()
+		for path, name in (("/portal", "phone-dashboard"), ("/portal/orders", "phone-orders")):
+			self.goto(path)
+			overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+			self.assertLessEqual(overflow, 0, f"{path} scrolls sideways at 375 px")
+			expect(self.page.locator(".portal-nav a").first).to_be_visible()
+			self.shot(name)
+
+	def test_keyboard_navigation(self):
+		self.login()
+		for _ in range(30):
+			self.page.keyboard.press("Tab")
+			if self.page.evaluate("document.activeElement.textContent.trim()") == "Orders":
+				break
+		else:
+			self.fail("the Orders link cannot be reached with the keyboard")
+		self.page.keyboard.press("Enter")
+		self.page.wait_for_url("**/portal/orders")
+
+	def test_another_customers_order_is_the_404_page(self):
+		foreign = self.admin.first("Order", {"customer": "Globex Manufacturing"})
+		self.login()
+		foreign_response = self.goto(f"/portal/orders/{foreign}")
+		foreign_text = self.page.locator("body").inner_text().replace(foreign, "<name>")
+		missing_response = self.goto("/portal/orders/ORD-2099-99999")
+		missing_text = self.page.locator("body").inner_text().replace("ORD-2099-99999", "<name>")
+		self.assertEqual((foreign_response.status, missing_response.status), (404, 404))
+		self.assertEqual(foreign_text, missing_text)
+		self.shot("not-found")
+
+	def test_markup_in_staff_text_renders_as_text(self):
+		order = self.first_order()
+		self.staff.call(
+			"frappe.client.set_value",
+			http="POST",
+			doctype="Order",
+			name=order["name"],
+			fieldname="title",
+			value=XSS,
+		)
+		self.login()
+		self.goto(f"/portal/orders/{order['name']}")
+		expect(self.page.locator("h1")).to_contain_text(XSS)
+		self.goto(f"/portal/orders?q={order['name']}")
+		expect(self.page.locator(".portal-table")).to_contain_text(XSS)
+		self.goto("/portal")
+		self.page.wait_for_timeout(300)
+		self.assertEqual(self.dialogs, [])
+		self.assertEqual(self.page.locator("img[src=x]").count(), 0)
+
+	def test_account_details_web_form(self):
+		self.login()
+		self.goto("/portal/account")
+		self.page.click("text=Edit account details")
+		self.page.wait_for_url("**/portal/account-details/**/edit")
+		self.page.fill("input[data-fieldname=contact_phone]", "+1 555 0100")
+		self.page.click("button:has-text('Save')")
+		self.page.wait_for_timeout(1500)
+		self.goto("/portal/account")
+		expect(self.page.locator(".portal-facts")).to_contain_text("+1 555 0100")
+		self.shot("account")
+
+	def test_switching_customer_is_remembered(self):
+		user = "multi@portal.example.com"
+		if not self.admin.get(f"/api/resource/User/{user}").ok:
+			self.admin.post(
+				"/api/resource/User",
+				json={
+					"email": user,
+					"first_name": "Multi",
+					"send_welcome_email": 0,
+					"new_password": DEMO_PASSWORD,
+				},
+			).raise_for_status()
+			for customer in ("Acme Logistics", "Globex Manufacturing"):
+				doc = self.admin.get(f"/api/resource/Customer/{customer}").json()["data"]
+				doc["portal_users"].append({"user": user, "portal_role": "Member"})
+				self.admin.request("PUT", f"/api/resource/Customer/{customer}", json=doc).raise_for_status()
+		self.login(user)
+		switcher = self.page.locator("#portal-customer")
+		switcher.select_option("Globex Manufacturing")
+		self.page.wait_for_load_state()
+		expect(switcher).to_have_value("Globex Manufacturing")
+		self.goto("/portal/orders")
+		expect(self.page.locator(".portal-table")).to_be_visible()
+		# a new session remembers the choice
+		self.context.clear_cookies()
+		self.login(user)
+		expect(self.page.locator("#portal-customer")).to_have_value("Globex Manufacturing")
+		self.shot("switcher")
