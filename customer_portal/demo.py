@@ -379,6 +379,8 @@ class Generator:
 			expected = order_date + timedelta(days=self.rng.randint(14, 60))
 			stamp = created
 			for idx, stage_row in enumerate(self.stages[: reached + 1], start=1):
+				if idx > 1:
+					stamp = min(stamp + timedelta(hours=self.rng.uniform(4, 96)), self.now)
 				history_rows.append(
 					[
 						*self.child(
@@ -389,9 +391,8 @@ class Generator:
 						STAFF_USER,
 					]
 				)
-				stamp = stamp + timedelta(hours=self.rng.uniform(4, 96))
 			actual = stamp.date() if stage.is_final else None
-			modified = max(created, min(stamp, self.now))
+			modified = stamp
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
 				item_rows.append(
 					[
@@ -411,7 +412,7 @@ class Generator:
 					STAFF_USER,
 					0,
 					"ORD-.YYYY.-",
-					f"{items[0][0]} for {customer}",
+					f"{self.rng.choice(PROJECTS)}: {items[0][0].lower()}",
 					customer,
 					customer,
 					stage.name,
