@@ -54,6 +54,18 @@ def fetch_page(
 	"""Rows of `customer` matching `conditions` (query-builder criteria on the doctype's table)."""
 	if not frappe.has_permission(doctype, "read"):
 		raise frappe.PermissionError
+	rows_query, count_query = build_queries(doctype, customer, fields, conditions, sort_field, cursor, size)
+	rows = rows_query.run(as_dict=True)
+	total = count_query.run()[0][0]
+	next_cursor = None
+	if len(rows) > size:
+		rows = rows[:size]
+		next_cursor = encode_cursor(rows[-1][sort_field], rows[-1].name)
+	return Page(rows, total, next_cursor, bool(conditions), sort_field, start if decode_cursor(cursor) else 1)
+
+
+def build_queries(doctype, customer, fields, conditions, sort_field, cursor, size):
+	"""The page query (size + 1 rows after the cursor) and the count query, both through the scope."""
 	table = frappe.qb.DocType(doctype)
 	where = table.customer == customer
 	scope = get_scope(doctype)
@@ -61,7 +73,6 @@ def fetch_page(
 		where &= scope.criterion(table)
 	for condition in conditions:
 		where &= condition
-
 	query = frappe.qb.from_(table).select(*(table[f] for f in {*fields, "name", sort_field})).where(where)
 	after = decode_cursor(cursor)
 	if after:
@@ -69,18 +80,12 @@ def fetch_page(
 		query = query.where(
 			(table[sort_field] < value) | ((table[sort_field] == value) & (table.name < name))
 		)
-	rows = (
+	query = (
 		query.orderby(table[sort_field], order=Order.desc)
 		.orderby(table.name, order=Order.desc)
 		.limit(size + 1)
-		.run(as_dict=True)
 	)
-	total = frappe.qb.from_(table).select(Count("*")).where(where).run()[0][0]
-	next_cursor = None
-	if len(rows) > size:
-		rows = rows[:size]
-		next_cursor = encode_cursor(rows[-1][sort_field], rows[-1].name)
-	return Page(rows, total, next_cursor, bool(conditions), sort_field, start if after else 1)
+	return query, frappe.qb.from_(table).select(Count("*")).where(where)
 
 
 def like(text: str) -> str:

@@ -1,0 +1,151 @@
+"""The portal pages' building blocks: pagination, timeline, active customer, web forms, query cost."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from customer_portal.portal import dashboard
+from customer_portal.portal.context import get_active_customer, set_active_customer
+from customer_portal.portal.listing import build_queries, decode_cursor, encode_cursor, fetch_page, like
+from customer_portal.portal.timeline import stage_timeline
+from customer_portal.portal.web_forms import bind_to_active_customer
+from customer_portal.tests.fixtures import make_customer, make_invoice, make_order, make_stages, make_user
+
+
+class QueryCounter:
+	def __init__(self):
+		self.count = 0
+
+	def __enter__(self):
+		self.sql = frappe.db.sql
+
+		def counting(*args, **kwargs):
+			self.count += 1
+			return self.sql(*args, **kwargs)
+
+		frappe.db.sql = counting
+		return self
+
+	def __exit__(self, *exc):
+		frappe.db.sql = self.sql
+
+
+class TestPortalPages(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.stages = make_stages("Page")
+		cls.user = make_user("pages-user@example.com")
+		cls.small = make_customer("Pages Small Customer", {cls.user: "Member"})
+		cls.large = make_customer("Pages Large Customer", {cls.user: "Customer Admin"})
+		cls.other = make_customer("Pages Other Customer")
+		for i in range(3):
+			make_order(cls.small, f"Small {i}")
+		cls.large_orders = [make_order(cls.large, f"Large {i}") for i in range(23)]
+		make_order(cls.other, "Not yours")
+		make_invoice(cls.large, rate=50)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_keyset_pages_cover_every_row_once_in_order(self):
+		frappe.set_user(self.user)
+		seen, cursor = [], None
+		while True:
+			page = fetch_page("Order", self.large, ["title"], [], "modified", cursor, 5)
+			seen += [row.name for row in page.rows]
+			self.assertEqual(page.total, 23)
+			if not page.next_cursor:
+				break
+			cursor = page.next_cursor
+		self.assertEqual(sorted(seen), sorted(self.large_orders))
+		self.assertEqual(len(seen), len(set(seen)))
+		modified = frappe.get_all("Order", filters={"name": ("in", seen)}, fields=["name", "modified"])
+		order = {row.name: (row.modified, row.name) for row in modified}
+		self.assertEqual(seen, sorted(seen, key=lambda name: order[name], reverse=True))
+
+	def test_page_never_holds_another_customers_rows(self):
+		frappe.set_user(self.user)
+		page = fetch_page("Order", self.other, ["title"], [], "modified", None, 50)
+		self.assertEqual((page.rows, page.total), ([], 0))
+
+	def test_foreign_or_garbage_cursor_starts_over(self):
+		self.assertIsNone(decode_cursor("not-base64!"))
+		self.assertIsNone(decode_cursor(encode_cursor("x", "y")[:-4]))
+		self.assertEqual(decode_cursor(encode_cursor("2026-01-01", "ORD-1")), ("2026-01-01", "ORD-1"))
+
+	def test_like_takes_wildcards_literally(self):
+		self.assertEqual(like("50%_off\\"), "%50\\%\\_off\\\\%")
+
+	def test_list_and_count_use_a_customer_index(self):
+		frappe.set_user(self.user)
+		for doctype, sort in (("Order", "modified"), ("Order", "order_date"), ("Invoice", "posting_date")):
+			rows, count = build_queries(doctype, self.large, ["name"], [], sort, None, 20)
+			for query in (rows, count):
+				plan = frappe.db.sql(f"explain {query.get_sql()}", as_dict=True)[0]
+				self.assertTrue(plan.key, f"{doctype} by {sort}: no index used")
+				columns = frappe.db.sql(
+					f"show index from `tab{doctype}` where Key_name = %s and Seq_in_index = 1",
+					plan.key,
+					as_dict=True,
+				)
+				self.assertEqual(columns[0].Column_name, "customer", f"{doctype} by {sort} uses {plan.key}")
+
+	def test_page_queries_do_not_grow_with_rows(self):
+		from customer_portal.www.portal.orders import index as orders_page
+
+		frappe.set_user(self.user)
+		counts = {}
+		for customer in (self.small, self.large, self.small):  # the first pass warms caches
+			set_active_customer(customer)
+			frappe.local.form_dict = frappe._dict()
+			with QueryCounter() as counter:
+				orders_page.get_context(frappe._dict())
+			counts[customer] = counter.count
+		self.assertEqual(counts[self.small], counts[self.large])
+		self.assertLessEqual(counts[self.large], 12)
+
+	def test_timeline_marks_done_current_and_upcoming(self):
+		order = frappe.get_doc("Order", make_order(self.large, "Timeline"))
+		order.stage = self.stages[1]
+		order.save()
+		timeline = {step["stage"]: step for step in stage_timeline(order)}
+		self.assertEqual(timeline[self.stages[0]]["state"], "done")
+		self.assertIsNotNone(timeline[self.stages[0]]["reached_on"])
+		self.assertEqual(timeline[self.stages[1]]["state"], "current")
+		self.assertEqual(timeline[self.stages[2]]["state"], "upcoming")
+		self.assertIsNone(timeline[self.stages[2]]["reached_on"])
+		self.assertEqual(timeline[self.stages[0]]["text"], "We have your order.")
+		order.stage = self.stages[2]
+		order.save()
+		timeline = {step["stage"]: step for step in stage_timeline(order)}
+		self.assertEqual(timeline[self.stages[2]]["state"], "complete")
+
+	def test_active_customer_is_remembered_and_checked(self):
+		frappe.set_user(self.user)
+		set_active_customer(self.large)
+		self.assertEqual(get_active_customer(), self.large)
+		set_active_customer(self.small)
+		self.assertEqual(get_active_customer(), self.small)
+		with self.assertRaises(frappe.DoesNotExistError):
+			set_active_customer(self.other)
+		self.assertEqual(get_active_customer(), self.small)
+
+	def test_web_form_submission_belongs_to_the_active_customer(self):
+		frappe.set_user(self.user)
+		set_active_customer(self.small)
+		self.assertEqual(bind_to_active_customer("Order", {"title": "x"})["customer"], self.small)
+		self.assertEqual(bind_to_active_customer("Customer", {"tax_id": "1"})["name"], self.small)
+		for named in (self.other, self.large, "No Such Customer"):
+			with self.assertRaises(frappe.DoesNotExistError):
+				bind_to_active_customer("Order", {"customer": named})
+
+	def test_dashboard_figures(self):
+		frappe.set_user(self.user)
+		by_stage = {row["stage"]: row["count"] for row in dashboard.orders_by_stage(self.large)}
+		self.assertEqual(sum(by_stage.values()), frappe.db.count("Order", {"customer": self.large}))
+		invoices = dashboard.open_invoices(self.large)
+		self.assertEqual((invoices["count"], invoices["outstanding"]), (1, 50))
+		activity = dashboard.monthly_activity(self.large)
+		self.assertEqual(len(activity["labels"]), 12)
+		self.assertEqual(activity["orders"][-1], frappe.db.count("Order", {"customer": self.large}))
+		self.assertEqual(activity["spend"][-1], 50)
