@@ -20,6 +20,7 @@ from frappe.utils.password import passlibctx
 
 from customer_portal.customer_portal.doctype.invoice.invoice import get_invoice_status
 from customer_portal.permissions import STAFF_ROLE
+from customer_portal.portal.dashboard import forget_all
 from customer_portal.portal_access import implied_access
 
 LIMITS = {"customers": 1_000, "orders": 100_000, "invoices": 200_000, "documents": 50_000}
@@ -665,6 +666,7 @@ class Generator:
 		self.make_documents()
 		frappe.db.commit()
 		frappe.clear_cache()
+		forget_all()  # bulk inserts bypass the events that keep dashboards current
 		print(f"Demo data ready in {time.monotonic() - started:.1f}s", flush=True)
 
 

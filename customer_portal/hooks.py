@@ -37,7 +37,21 @@ has_website_permission = {
 # Private file URLs and REST deletes: another customer's record answers like a missing one
 before_request = ["customer_portal.request_guards.guard_request"]
 
+_FORGET_DASHBOARD = "customer_portal.portal.dashboard.forget_customer"
 doc_events = {
+	# the portal dashboard's cached figures follow the records they count
+	"Order": {"on_update": _FORGET_DASHBOARD, "on_trash": _FORGET_DASHBOARD},
+	"Invoice": {
+		"on_update": _FORGET_DASHBOARD,
+		"on_submit": _FORGET_DASHBOARD,
+		"on_cancel": _FORGET_DASHBOARD,
+		"on_update_after_submit": _FORGET_DASHBOARD,
+		"on_trash": _FORGET_DASHBOARD,
+	},
+	"Order Stage": {
+		"on_update": "customer_portal.portal.dashboard.forget_all",
+		"on_trash": "customer_portal.portal.dashboard.forget_all",
+	},
 	"Web Form": {
 		"on_update": "customer_portal.request_guards.clear_web_form_routes",
 		"on_trash": "customer_portal.request_guards.clear_web_form_routes",

@@ -9,16 +9,45 @@ from frappe.query_builder.functions import Count, DateFormat, Sum
 from frappe.utils import add_months, flt, get_first_day, getdate, today
 
 from customer_portal.customer_portal.doctype.order_stage.order_stage import get_stages
-from customer_portal.permissions import get_scope
+from customer_portal.permissions import Scope
 
 OPEN_STATUSES = ("Unpaid", "Partly Paid", "Overdue")
 RECENT = 8
 
 
+CACHE_KEY = "customer_portal:dashboard:"
+CACHE_SECONDS = 300
+
+
+def figures(customer: str) -> dict:
+	"""The dashboard's aggregates for `customer`, cached until one of its orders or invoices changes
+	(or five minutes pass). The caller has already established that the user may see `customer`."""
+	key = CACHE_KEY + customer
+	cached = frappe.cache.get_value(key)
+	if cached is None:
+		cached = {
+			"stages": orders_by_stage(customer),
+			"invoices": open_invoices(customer),
+			"activity": monthly_activity(customer),
+		}
+		frappe.cache.set_value(key, cached, expires_in_sec=CACHE_SECONDS)
+	return cached
+
+
+def forget_customer(doc, method=None) -> None:
+	"""doc_events: an order or invoice changed, so its customer's dashboard is recomputed."""
+	if doc.get("customer"):
+		frappe.cache.delete_value(CACHE_KEY + doc.customer)
+
+
+def forget_all(doc=None, method=None) -> None:
+	"""doc_events: stages changed (or data was bulk-loaded), so every dashboard is recomputed."""
+	frappe.cache.delete_keys(CACHE_KEY)
+
+
 def _where(table, doctype: str, customer: str):
-	condition = table.customer == customer
-	scope = get_scope(doctype)
-	return condition if scope is None else condition & scope.criterion(table)
+	# a customer's own scope, the same for each of its users, so the figures can be cached per customer
+	return Scope(doctype, (customer,)).criterion(table)
 
 
 def orders_by_stage(customer: str) -> list[dict]:

@@ -106,6 +106,27 @@ def date_arg(name: str, errors: list[str]):
 		return None
 
 
+def read_filters(context, table, date_field: str) -> list:
+	"""Read the search text and the date range every list offers into `context`; return the date
+	range's conditions on `date_field` (a bad date is reported on the page and ignored)."""
+	context.errors = []
+	context.q = (frappe.form_dict.get("q") or "").strip()[:140]
+	context.date_from = date_arg("from", context.errors)
+	context.date_to = date_arg("to", context.errors)
+	conditions = []
+	if context.date_from:
+		conditions.append(table[date_field] >= context.date_from)
+	if context.date_to:
+		conditions.append(table[date_field] < frappe.utils.add_days(context.date_to, 1))
+	return conditions
+
+
+def read_sort(context, sorts: dict[str, str], default: str) -> str:
+	context.sort = choice_arg("sort", sorts, default)
+	context.sort_options = [(key, frappe._(label)) for key, label in sorts.items()]
+	return context.sort
+
+
 def choice_arg(name: str, allowed, default=None):
 	value = frappe.form_dict.get(name)
 	return value if value in allowed else default

@@ -149,3 +149,17 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(len(activity["labels"]), 12)
 		self.assertEqual(activity["orders"][-1], frappe.db.count("Order", {"customer": self.large}))
 		self.assertEqual(activity["spend"][-1], 50)
+
+	def test_cached_dashboard_follows_new_records(self):
+		customer = make_customer("Pages Cached Customer", {self.user: "Member"})
+		make_order(customer, "Before the cache")
+		frappe.set_user(self.user)
+		before = dashboard.figures(customer)
+		frappe.set_user("Administrator")
+		make_order(customer, "After the cache")
+		make_invoice(customer, rate=25)
+		frappe.set_user(self.user)
+		after = dashboard.figures(customer)
+		count = lambda figures: sum(row["count"] for row in figures["stages"])
+		self.assertEqual((count(before), count(after)), (1, 2))
+		self.assertEqual((before["invoices"]["outstanding"], after["invoices"]["outstanding"]), (0, 25))

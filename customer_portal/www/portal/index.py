@@ -15,14 +15,15 @@ def get_context(context):
 	context.page_title = _("Dashboard")
 	if not customer:
 		return
-	context.stages = dashboard.orders_by_stage(customer)
-	invoices = dashboard.open_invoices(customer)
+	figures = dashboard.figures(customer)
+	context.stages = figures["stages"]
+	invoices = figures["invoices"]
 	context.open_invoices = dict(
 		invoices, outstanding=money(invoices["outstanding"]), overdue_amount=money(invoices["overdue_amount"])
 	)
 	context.documents = dashboard.newest_documents(customer)
 	context.changes = dashboard.recent_changes(customer)
-	activity = dashboard.monthly_activity(customer)
+	activity = figures["activity"]
 	context.chart_orders = json.dumps(
 		{"labels": activity["labels"], "datasets": [{"name": _("Orders"), "values": activity["orders"]}]}
 	)

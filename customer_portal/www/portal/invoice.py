@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from customer_portal.portal.context import load_record, portal_context
-from customer_portal.portal.formatting import day, money, quantity
+from customer_portal.portal.formatting import day, item_rows, money
 
 no_cache = 1
 
@@ -14,15 +14,7 @@ def get_context(context):
 	invoice = load_record("Invoice", frappe.form_dict.name)
 	context.doc = invoice
 	context.page_title = _("Invoice {0}").format(invoice.name)
-	context.items = [
-		dict(
-			item.as_dict(),
-			qty_display=quantity(item.qty),
-			rate_display=money(item.rate),
-			amount_display=money(item.amount),
-		)
-		for item in invoice.items
-	]
+	context.items = item_rows(invoice)
 	context.amounts = {
 		"total": money(invoice.total),
 		"paid": money(invoice.paid_amount),

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from customer_portal.portal.context import load_record, portal_context
-from customer_portal.portal.formatting import day, money, quantity
+from customer_portal.portal.formatting import day, item_rows, money
 from customer_portal.portal.timeline import stage_timeline
 
 no_cache = 1
@@ -16,15 +16,7 @@ def get_context(context):
 	context.doc = order
 	context.page_title = _("Order {0}").format(order.name)
 	context.timeline = stage_timeline(order)
-	context.items = [
-		dict(
-			item.as_dict(),
-			qty_display=quantity(item.qty),
-			rate_display=money(item.rate),
-			amount_display=money(item.amount),
-		)
-		for item in order.items
-	]
+	context.items = item_rows(order)
 	context.total = money(order.total)
 	context.dates = {
 		"ordered": day(order.order_date),

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.utils import flt, getdate, now_datetime, today
 
 from customer_portal.permissions import ScopedDocument
+from customer_portal.portal.dashboard import forget_all
 from customer_portal.records import calculate_item_totals, validate_date_order, validate_order_customer
 
 
@@ -96,9 +97,11 @@ def mark_overdue_invoices() -> None:
 		)
 		.run()
 	)
+	forget_all()  # the bulk update bypasses the events that keep dashboards current
 
 
 def on_doctype_update():
 	frappe.db.add_index("Invoice", ["customer", "modified"])
-	frappe.db.add_index("Invoice", ["customer", "status"])
-	frappe.db.add_index("Invoice", ["customer", "posting_date"])
+	# covering indexes for the portal dashboard: open balances by status, spend per month
+	frappe.db.add_index("Invoice", ["customer", "status", "docstatus", "outstanding_amount"])
+	frappe.db.add_index("Invoice", ["customer", "posting_date", "docstatus", "total"])

@@ -3,7 +3,7 @@ from frappe import _, form_dict
 
 from customer_portal.portal.context import page_size, portal_context
 from customer_portal.portal.formatting import day
-from customer_portal.portal.listing import choice_arg, date_arg, fetch_page, like, list_args, page_start
+from customer_portal.portal.listing import choice_arg, fetch_page, like, list_args, page_start, read_filters
 
 no_cache = 1
 
@@ -14,24 +14,16 @@ def get_context(context):
 	if not customer:
 		return
 	document = frappe.qb.DocType("Document")
-	context.errors = []
+	conditions = read_filters(context, document, "modified")
 	context.document_types = frappe.get_all("Document Type", pluck="name", order_by="name asc")
-	context.q = (form_dict.get("q") or "").strip()[:140]
 	context.document_type = choice_arg("type", context.document_types)
 	context.order = (form_dict.get("order") or "").strip()[:140]
-	context.date_from, context.date_to = date_arg("from", context.errors), date_arg("to", context.errors)
-
-	conditions = []
 	if context.q:
 		conditions.append(document.title.like(like(context.q)) | (document.name == context.q))
 	if context.document_type:
 		conditions.append(document.document_type == context.document_type)
 	if context.order:
 		conditions.append(document.order == context.order)
-	if context.date_from:
-		conditions.append(document.modified >= context.date_from)
-	if context.date_to:
-		conditions.append(document.modified < frappe.utils.add_days(context.date_to, 1))
 
 	page = fetch_page(
 		"Document",

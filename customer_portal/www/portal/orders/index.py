@@ -4,7 +4,15 @@ from frappe import _, form_dict
 from customer_portal.customer_portal.doctype.order_stage.order_stage import get_stages
 from customer_portal.portal.context import page_size, portal_context
 from customer_portal.portal.formatting import day, money
-from customer_portal.portal.listing import choice_arg, date_arg, fetch_page, like, list_args, page_start
+from customer_portal.portal.listing import (
+	choice_arg,
+	fetch_page,
+	like,
+	list_args,
+	page_start,
+	read_filters,
+	read_sort,
+)
 
 no_cache = 1
 SORTS = {"modified": "Last updated", "order_date": "Order date", "total": "Total"}
@@ -16,23 +24,14 @@ def get_context(context):
 	if not customer:
 		return
 	order = frappe.qb.DocType("Order")
-	context.errors = []
+	conditions = read_filters(context, order, "order_date")
+	read_sort(context, SORTS, "modified")
 	context.stages = get_stages()
-	context.q = (form_dict.get("q") or "").strip()[:140]
 	context.stage = choice_arg("stage", {stage.name for stage in context.stages})
-	context.date_from, context.date_to = date_arg("from", context.errors), date_arg("to", context.errors)
-	context.sort = choice_arg("sort", SORTS, "modified")
-	context.sort_options = [(key, _(label)) for key, label in SORTS.items()]
-
-	conditions = []
 	if context.q:
 		conditions.append(order.title.like(like(context.q)) | order.name.like(like(context.q)))
 	if context.stage:
 		conditions.append(order.stage == context.stage)
-	if context.date_from:
-		conditions.append(order.order_date >= context.date_from)
-	if context.date_to:
-		conditions.append(order.order_date <= context.date_to)
 
 	page = fetch_page(
 		"Order",
