@@ -59,7 +59,7 @@ class Server:
 	"""gunicorn with a fixed worker count, as Frappe runs in production."""
 
 	def __init__(self, bench_dir: str, site: str):
-		self.bench_dir, self.site, self.port = bench_dir, site, free_port()
+		self.bench_dir, self.site, self.port = str(Path(bench_dir).resolve()), site, free_port()
 		self.url = f"http://127.0.0.1:{self.port}"
 
 	def __enter__(self):
@@ -212,9 +212,17 @@ def main() -> int:
 	parser.add_argument("--customer", default="Acme Logistics", help="that user's customer")
 	parser.add_argument("--password", default=os.environ.get("CP_DEMO_PASSWORD", "portal-demo-2026"))
 	parser.add_argument("--output", help="where to write benchmark.json (default: BENCH/test-output)")
+	parser.add_argument(
+		"--measure-only",
+		action="store_true",
+		help="measure the site's current data: no data generation, no growth ratio",
+	)
 	args = parser.parse_args()
 	if not shutil.which("wrk"):
 		raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+
+	if args.measure_only:
+		return measure_pages(args, sample_paths(args.bench, args.site, args.customer), None, None)
 
 	say("Demo data: 1,000 customers, 10,000 orders, 200,000 invoices, 50,000 documents")
 	bench(
@@ -256,7 +264,10 @@ def main() -> int:
 		"--seed",
 		"7",
 	)
-	paths = sample_paths(args.bench, args.site, args.customer)
+	return measure_pages(args, sample_paths(args.bench, args.site, args.customer), small, True)
+
+
+def measure_pages(args, paths: dict, small: dict | None, with_growth: bool | None) -> int:
 	results = {}
 	with Server(args.bench, args.site) as server:
 		sid = login(server, args.user, args.password)
@@ -272,7 +283,7 @@ def main() -> int:
 				for label, path in paths[kind].items():
 					row[label] = dict(measure(server, sid, path, concurrency), kind=kind)
 
-	growth = large["median_ms"] / small["median_ms"]
+	growth = large["median_ms"] / small["median_ms"] if with_growth else None
 	report(results, growth, small, large, paths["order_count"])
 	output = Path(args.output or Path(args.bench) / "test-output")
 	output.mkdir(parents=True, exist_ok=True)
@@ -314,6 +325,9 @@ def report(results: dict, growth: float, small: dict, large: dict, order_count: 
 				f" {ratio_ping:>6.2f}x {ratio_rest:>6.2f}x {ratio_page:>6.2f}x  {target}"
 			)
 		print()
+	if growth is None:
+		print("growth: not measured (--measure-only)")
+		return
 	verdict = "met" if growth <= TARGETS["growth"] else "MISSED"
 	print(
 		f"growth: /portal/orders median {small['median_ms']:.1f} ms at 10,000 orders -> {large['median_ms']:.1f} ms "

@@ -78,7 +78,11 @@ class TestPortalPages(FrappeTestCase):
 
 	def test_list_and_count_use_a_customer_index(self):
 		frappe.set_user(self.user)
-		for doctype, sort in (("Order", "modified"), ("Order", "order_date"), ("Invoice", "posting_date")):
+		sorts = [("Order", s) for s in ("modified", "order_date", "total")]
+		sorts += [("Invoice", s) for s in ("modified", "posting_date", "due_date")] + [
+			("Document", "modified")
+		]
+		for doctype, sort in sorts:
 			rows, count = build_queries(doctype, self.large, ["name"], [], sort, None, 20)
 			for query in (rows, count):
 				plan = frappe.db.sql(f"explain {query.get_sql()}", as_dict=True)[0]

@@ -181,6 +181,26 @@ class HttpScopingTest(unittest.TestCase):
 			self.assertEqual(observed(foreign, FOREIGN), observed(missing, MISSING["Customer"]), doctype)
 			self.assertGreaterEqual(foreign.status_code, 400)
 
+	def test_web_form_is_bound_to_the_active_customer(self):
+		accept = lambda name: self.alice.call(
+			"frappe.website.doctype.web_form.web_form.accept",
+			http="POST",
+			web_form="account-details",
+			data=json.dumps({"name": name, "tax_id": "PWNED"}),
+		)
+		foreign, missing = accept(FOREIGN), accept(MISSING["Customer"])
+		self.assertEqual(observed(foreign, FOREIGN), observed(missing, MISSING["Customer"]))
+		self.assertEqual(foreign.status_code, 404)
+		self.assertNotEqual(
+			self.admin.get(f"/api/resource/Customer/{FOREIGN}").json()["data"]["tax_id"], "PWNED"
+		)
+		# the record page of the Web Form: another customer's is the same page as a missing one
+		page = lambda name: self.alice.get(f"/portal/account-details/{name}/edit")
+		self.assertEqual(
+			observed(page(FOREIGN), FOREIGN), observed(page(MISSING["Customer"]), MISSING["Customer"])
+		)
+		self.assertEqual(page(OWN).status_code, 200)
+
 	def test_lists_only_show_own_records(self):
 		for doctype in MISSING:
 			response = self.alice.get(f"/api/resource/{doctype}", params={"limit_page_length": 0})

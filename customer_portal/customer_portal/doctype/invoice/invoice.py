@@ -101,7 +101,10 @@ def mark_overdue_invoices() -> None:
 
 
 def on_doctype_update():
+	# the portal lists a customer's invoices by each of these, newest first, without sorting them
 	frappe.db.add_index("Invoice", ["customer", "modified"])
+	frappe.db.add_index("Invoice", ["customer", "posting_date"])
+	frappe.db.add_index("Invoice", ["customer", "due_date"])
 	# covering indexes for the portal dashboard: open balances by status, spend per month
 	frappe.db.add_index("Invoice", ["customer", "status", "docstatus", "outstanding_amount"])
 	frappe.db.add_index("Invoice", ["customer", "posting_date", "docstatus", "total"])

@@ -67,6 +67,8 @@ class Order(ScopedDocument):
 
 
 def on_doctype_update():
+	# the portal lists a customer's orders by each of these without sorting them; counts them by stage
 	frappe.db.add_index("Order", ["customer", "modified"])
-	frappe.db.add_index("Order", ["customer", "stage"])
 	frappe.db.add_index("Order", ["customer", "order_date"])
+	frappe.db.add_index("Order", ["customer", "total"])
+	frappe.db.add_index("Order", ["customer", "stage"])
