@@ -569,7 +569,7 @@ class Generator:
 		files_path = get_files_path(is_private=True)
 		os.makedirs(files_path, exist_ok=True)
 		document_types = list(DOCUMENT_TYPES)
-		document_rows, file_rows = [], []
+		document_rows, file_rows, version_rows = [], [], []
 		for name in names:
 			customer = self.pick_customer()
 			orders = self.orders_by_customer.get(customer) or []
@@ -604,6 +604,17 @@ class Generator:
 					1,
 					file_url,
 					f"{document_type} issued to {customer}.",
+				]
+			)
+			version_rows.append(
+				[
+					*self.child(frappe.generate_hash(length=10), name, "Document", "versions", 1, created),
+					1,
+					file_url,
+					len(content),
+					hashlib.sha256(content).hexdigest(),
+					STAFF_USER,
+					created,
 				]
 			)
 			file_rows.append(
@@ -654,6 +665,11 @@ class Generator:
 				"is_folder",
 			),
 			file_rows,
+		)
+		self.insert(
+			"Document Version",
+			(*self.CHILD_FIELDS, "version", "file", "file_size", "sha256", "uploaded_by", "uploaded_on"),
+			version_rows,
 		)
 		progress.finish()
 

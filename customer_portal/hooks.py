@@ -20,8 +20,21 @@ website_route_rules = [
 role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}
 
 # Scoping: one policy (customer_portal/permissions.py) for every customer-owned doctype
-_SCOPED_DOCTYPES = ("Customer", "Order", "Invoice", "Document")
-_SCOPED_CHILD_DOCTYPES = ("Customer Portal User", "Order Item", "Order Stage History", "Invoice Item")
+_SCOPED_DOCTYPES = (
+	"Customer",
+	"Order",
+	"Invoice",
+	"Document",
+	"Document Access Log",
+	"Document Download Link",
+)
+_SCOPED_CHILD_DOCTYPES = (
+	"Customer Portal User",
+	"Order Item",
+	"Order Stage History",
+	"Invoice Item",
+	"Document Version",
+)
 
 permission_query_conditions = {
 	doctype: "customer_portal.permissions.get_permission_query_conditions"

@@ -18,13 +18,22 @@ PORTAL_ADMIN_ROLE = "Customer Portal Admin"
 UNRESTRICTED_ROLES = frozenset({STAFF_ROLE, "System Manager"})
 
 # doctype -> the field that names the customer owning a row (a Customer is its own owner)
-CUSTOMER_FIELD = {"Customer": "name", "Order": "customer", "Invoice": "customer", "Document": "customer"}
+CUSTOMER_FIELD = {
+	"Customer": "name",
+	"Order": "customer",
+	"Invoice": "customer",
+	"Document": "customer",
+	# staff-only today (portal roles have no permission on them); scoped all the same
+	"Document Access Log": "customer",
+	"Document Download Link": "customer",
+}
 # child doctype -> its parent; child rows are scoped through their parent row
 CHILD_PARENT = {
 	"Customer Portal User": "Customer",
 	"Order Item": "Order",
 	"Order Stage History": "Order",
 	"Invoice Item": "Invoice",
+	"Document Version": "Document",
 }
 # drafts are staff work in progress: customers see an invoice once it is submitted (or cancelled)
 VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}

@@ -3,7 +3,9 @@
 
 import frappe
 from frappe import _
+from frappe.utils import now_datetime
 
+from customer_portal.documents.storage import get_storage
 from customer_portal.permissions import ScopedDocument
 from customer_portal.records import validate_order_customer
 
@@ -41,10 +43,25 @@ class Document(ScopedDocument):
 			)
 
 	def set_version(self):
-		if self.is_new():
-			self.version = 1
-		elif self.has_value_changed("file"):
-			self.version = (self.get_doc_before_save().version or 0) + 1
+		"""A new file is a new version: recorded with who, when, its size and SHA-256, and the note."""
+		if not self.is_new() and not self.has_value_changed("file"):
+			return
+		storage = get_storage()
+		version = max((row.version for row in self.versions), default=0) + 1
+		self.append(
+			"versions",
+			{
+				"version": version,
+				"file": self.file,
+				"file_size": storage.size(self.file),
+				"sha256": storage.sha256(self.file),
+				"uploaded_by": frappe.session.user,
+				"uploaded_on": now_datetime(),
+				"note": self.version_note,
+			},
+		)
+		self.version = version
+		self.version_note = None
 
 
 def on_doctype_update():
