@@ -15,6 +15,7 @@ after_migrate = "customer_portal.setup.install.after_migrate"
 website_route_rules = [
 	{"from_route": "/portal/orders/<name>", "to_route": "portal/order"},
 	{"from_route": "/portal/invoices/<name>", "to_route": "portal/invoice"},
+	{"from_route": "/portal/documents/<name>", "to_route": "portal/document"},
 ]
 # Portal users land on the portal after login
 role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}

@@ -167,3 +167,14 @@ class TestDocumentDownloads(FrappeTestCase):
 		self.assertEqual(safe_filename("Q3 report", "/private/files/q3.pdf"), "Q3 report.pdf")
 		self.assertEqual(safe_filename("../../etc/passwd\x00", "/private/files/x.txt"), "etc passwd.txt")
 		self.assertEqual(safe_filename("", "/private/files/noext"), "document")
+
+	def test_downloads_report_answers_who_downloaded_what(self):
+		redeem_link(self.issue())
+		frappe.set_user("Administrator")
+		from customer_portal.customer_portal.report.document_downloads.document_downloads import execute
+
+		_columns, data = execute({"customer": self.customer, "document": self.document, "outcome": "Allowed"})
+		self.assertTrue(data)
+		self.assertEqual({(row.user, row.title) for row in data}, {(self.user, "Q3 report")})
+		_columns, data = execute({"customer": self.other, "outcome": "Allowed"})
+		self.assertFalse([row for row in data if row.document == self.document])

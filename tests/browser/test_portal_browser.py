@@ -183,6 +183,14 @@ class PortalBrowserTest(unittest.TestCase):
 		with self.page.expect_download() as download_info:
 			self.page.click(".portal-table tbody tr >> nth=0 >> text=Download")
 		self.assertIn(b"Acme Logistics", Path(download_info.value.path()).read_bytes())
+		# the document's page shows its version history, each version downloadable
+		self.page.click(".portal-table tbody tr >> nth=0 >> td >> nth=0 >> a")
+		expect(self.page.locator("#history")).to_be_visible()
+		expect(self.page.locator(".portal-table tbody tr").first).to_contain_text("Latest")
+		self.shot("document")
+		with self.page.expect_download() as download_info:
+			self.page.click(".portal-table tbody tr >> nth=0 >> text=Download")
+		self.assertIn(b"Acme Logistics", Path(download_info.value.path()).read_bytes())
 
 	def test_phone_width(self):
 		self.context.close()

@@ -208,6 +208,15 @@ class HttpScopingTest(unittest.TestCase):
 			self.assertIn(self.own(doctype), names)
 			self.assertNotIn(self.records[FOREIGN][doctype], names)
 
+	def test_portal_record_pages(self):
+		for doctype, route in (("Order", "orders"), ("Invoice", "invoices"), ("Document", "documents")):
+			probe = lambda n, r=route: self.alice.get(f"/portal/{r}/{n}")
+			status = self.assert_same_as_missing(probe, doctype, f"/portal/{route}/<name>")[0]
+			self.assertEqual(status, 404)
+			own = probe(self.own(doctype))
+			self.assertEqual(own.status_code, 200)
+			self.assertIn(self.own(doctype), own.text)
+
 	def test_draft_invoices_stay_with_staff(self):
 		draft = self.admin.first("Invoice", {"customer": OWN, "docstatus": 0})
 		probe = lambda n: self.alice.get(f"/api/resource/Invoice/{n}")

@@ -1,0 +1,27 @@
+import frappe
+
+from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.formatting import day
+
+no_cache = 1
+
+
+def get_context(context):
+	customer = portal_context(context, "/portal/documents")
+	if not customer:
+		return
+	document = load_record("Document", frappe.form_dict.name)
+	context.doc = document
+	context.page_title = document.title
+	context.versions = [
+		{
+			"version": row.version,
+			"uploaded_on": frappe.utils.format_datetime(row.uploaded_on, "medium"),
+			"size": frappe.utils.fmt_money((row.file_size or 0) / 1024, precision=1),
+			"sha256": row.sha256,
+			"note": row.note,
+			"is_latest": row.version == document.version,
+		}
+		for row in sorted(document.versions, key=lambda row: row.version, reverse=True)
+	]
+	context.updated = day(document.modified)
