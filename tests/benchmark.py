@@ -143,6 +143,50 @@ def measure(server: Server, sid: str, path: str, concurrency: int) -> dict:
 	}
 
 
+def measure_python(server: Server, session: requests.Session, step, count: int = 200) -> dict:
+	"""Median and p95 latency (ms) of `step(session)` run `count` times from one Python client."""
+	for _ in range(10):
+		step(session)
+	timings = []
+	for _ in range(count):
+		started = time.perf_counter()
+		step(session)
+		timings.append((time.perf_counter() - started) * 1000)
+	timings.sort()
+	return {
+		"median_ms": timings[len(timings) // 2],
+		"p95_ms": timings[int(len(timings) * 0.95)],
+		"rps": 1000 / (sum(timings) / len(timings)),
+	}
+
+
+def measure_handoff(server: Server, sid: str, document: str) -> dict:
+	"""The download hand-off (ask for a link, follow it) against ping, from the same Python client."""
+	session = requests.Session()
+	session.headers["Host"] = server.site
+	session.cookies.set("sid", sid)
+	page = session.get(f"{server.url}/me", timeout=30).text
+	session.headers["X-Frappe-CSRF-Token"] = page.split('csrf_token = "', 1)[1].split('"', 1)[0]
+
+	def ping(s):
+		s.get(f"{server.url}/api/method/ping", timeout=30).raise_for_status()
+
+	def handoff(s):
+		link = s.post(
+			f"{server.url}/api/method/customer_portal.api.documents.request_download",
+			data={"name": document},
+			headers={"Accept": "application/json"},
+			timeout=30,
+		)
+		link.raise_for_status()
+		s.get(server.url + link.json()["message"]["url"], timeout=30).raise_for_status()
+
+	return {
+		"ping": measure_python(server, session, ping),
+		"handoff": measure_python(server, session, handoff),
+	}
+
+
 def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 	"""Paths of one customer's real records, and a cursor deep into its order list."""
 	import frappe
@@ -167,6 +211,7 @@ def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 		invoice = frappe.get_all(
 			"Invoice", filters={"customer": customer, "docstatus": 1}, pluck="name", limit=1
 		)[0]
+		document = frappe.get_all("Document", filters={"customer": customer}, pluck="name", limit=1)[0]
 		frappe.db.set_single_value("Customer Portal Settings", "page_size", 25)
 		frappe.db.commit()
 	finally:
@@ -178,6 +223,7 @@ def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 	)
 	return {
 		"order_count": order_count,
+		"document": document,
 		"list": {
 			"/portal": "/portal",
 			"/portal/orders": "/portal/orders",
@@ -283,8 +329,17 @@ def measure_pages(args, paths: dict, small: dict | None, with_growth: bool | Non
 				for label, path in paths[kind].items():
 					row[label] = dict(measure(server, sid, path, concurrency), kind=kind)
 
+		say("Measuring the document download hand-off (link + follow) against ping")
+		handoff = measure_handoff(server, sid, paths["document"])
 	growth = large["median_ms"] / small["median_ms"] if with_growth else None
 	report(results, growth, small, large, paths["order_count"])
+	ratio = handoff["handoff"]["median_ms"] / handoff["ping"]["median_ms"]
+	print(
+		f"download hand-off: median {handoff['handoff']['median_ms']:.1f} ms (p95 {handoff['handoff']['p95_ms']:.1f}),"
+		f" ping {handoff['ping']['median_ms']:.1f} ms from the same client: {ratio:.2f}x (target <=2x,"
+		f" {'met' if ratio <= 2 else 'MISSED'})"
+	)
+	results["handoff"] = handoff
 	output = Path(args.output or Path(args.bench) / "test-output")
 	output.mkdir(parents=True, exist_ok=True)
 	(output / "benchmark.json").write_text(

@@ -1,4 +1,5 @@
 import frappe
+from frappe.utils import now_datetime
 
 
 def execute():
@@ -16,19 +17,45 @@ def execute():
 		.where(version.name.isnull() & document.file.like("/private/files/%"))
 		.run(as_dict=True)
 	)
-	for row in missing:
-		frappe.get_doc(
-			{
-				"doctype": "Document Version",
-				"parent": row.name,
-				"parenttype": "Document",
-				"parentfield": "versions",
-				"idx": 1,
-				"version": 1,
-				"file": row.file,
-				"file_size": storage.size(row.file),
-				"sha256": storage.sha256(row.file),
-				"uploaded_by": row.owner,
-				"uploaded_on": row.creation,
-			}
-		).db_insert()
+	now = now_datetime()
+	rows = [
+		(
+			frappe.generate_hash(length=10),
+			now,
+			now,
+			"Administrator",
+			"Administrator",
+			row.name,
+			"Document",
+			"versions",
+			1,
+			1,
+			row.file,
+			storage.size(row.file),
+			storage.sha256(row.file),
+			row.owner,
+			row.creation,
+		)
+		for row in missing
+	]
+	frappe.db.bulk_insert(
+		"Document Version",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"parent",
+			"parenttype",
+			"parentfield",
+			"idx",
+			"version",
+			"file",
+			"file_size",
+			"sha256",
+			"uploaded_by",
+			"uploaded_on",
+		],
+		rows,
+	)
