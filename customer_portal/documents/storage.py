@@ -2,11 +2,12 @@
 
 import hashlib
 import os
+from urllib.parse import unquote
 
 import frappe
-from frappe.utils.file_manager import get_file_path
 
 CHUNK = 1024 * 1024
+PREFIX = "/private/files/"
 
 
 class LocalStorage:
@@ -15,9 +16,14 @@ class LocalStorage:
 	name = "local"
 
 	def path(self, file_url: str) -> str:
-		if not file_url.startswith("/private/files/"):
+		"""The file's path on disk, from its URL alone (no query), and never outside private/files."""
+		root = os.path.realpath(frappe.get_site_path("private", "files"))
+		if not file_url.startswith(PREFIX):
 			raise frappe.DoesNotExistError
-		return get_file_path(file_url)
+		path = os.path.realpath(os.path.join(root, unquote(file_url[len(PREFIX) :])))
+		if not path.startswith(root + os.sep):
+			raise frappe.DoesNotExistError
+		return path
 
 	def size(self, file_url: str) -> int:
 		return os.path.getsize(self.path(file_url))

@@ -178,3 +178,16 @@ class TestDocumentDownloads(FrappeTestCase):
 		self.assertEqual({(row.user, row.title) for row in data}, {(self.user, "Q3 report")})
 		_columns, data = execute({"customer": self.other, "outcome": "Allowed"})
 		self.assertFalse([row for row in data if row.document == self.document])
+
+	def test_storage_never_leaves_the_private_files_folder(self):
+		from customer_portal.documents.storage import get_storage
+
+		storage = get_storage()
+		for url in (
+			"/private/files/../../site_config.json",
+			"/private/files/%2e%2e/%2e%2e/site_config.json",
+			"/files/x.txt",
+		):
+			with self.assertRaises(frappe.DoesNotExistError):
+				storage.path(url)
+		self.assertTrue(storage.path("/private/files/q3.txt").endswith("/private/files/q3.txt"))
