@@ -5,6 +5,7 @@ import re
 
 import frappe
 from frappe.rate_limiter import rate_limit
+from frappe.utils import cint
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
@@ -18,8 +19,13 @@ UNSAFE_TYPES = re.compile(r"html|svg|xml|javascript|ecmascript", re.I)
 UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
+def download_rate_limit() -> int:
+	"""Requests per minute per IP for each download endpoint (site config can raise it for load tests)."""
+	return cint(frappe.conf.get("customer_portal_download_rate_limit")) or 60
+
+
 @frappe.whitelist(methods=["POST"])
-@rate_limit(limit=60, seconds=60)
+@rate_limit(limit=download_rate_limit, seconds=60)
 def request_download(name: str, version: int | None = None):
 	"""A download link for a document the user may see; a browser form is redirected straight to it."""
 	try:
@@ -40,7 +46,7 @@ def request_download(name: str, version: int | None = None):
 
 
 @frappe.whitelist(methods=["GET"])
-@rate_limit(limit=60, seconds=60)
+@rate_limit(limit=download_rate_limit, seconds=60)
 def fetch(token: str) -> Response:
 	"""Send the linked file once, as an attachment that no browser renders inline."""
 	link, document = redeem_link(token)
