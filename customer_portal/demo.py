@@ -170,6 +170,13 @@ class Generator:
 	# --- configuration -------------------------------------------------------------------------------
 
 	def make_configuration(self):
+		if not frappe.db.get_single_value("System Settings", "setup_complete"):
+			# a new site opens desk on Frappe's setup wizard; the demo answers it so staff land in desk
+			from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+			setup_complete(
+				{"language": "English", "country": "United States", "timezone": "UTC", "currency": "USD"}
+			)
 		for stage_name, sequence, text, is_final in STAGES:
 			if not frappe.db.exists("Order Stage", stage_name):
 				frappe.get_doc(

@@ -255,6 +255,17 @@ class PortalBrowserTest(unittest.TestCase):
 		expect(self.page.locator(".portal-facts")).to_contain_text("+1 555 0100")
 		self.shot("account")
 
+	def test_staff_see_downloads_on_the_document_form(self):
+		document = self.admin.first("Document", {"customer": "Acme Logistics"})
+		self.page.goto(f"{BASE_URL}/login")
+		self.page.fill("#login_email", "staff@portal.example.com")
+		self.page.fill("#login_password", DEMO_PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url("**/app**")
+		self.goto(f"/app/document/{document}")
+		expect(self.page.locator(".form-documents")).to_contain_text("Document Access Log", timeout=15000)
+		self.shot("desk-document")
+
 	def test_switching_customer_is_remembered(self):
 		user = "multi@portal.example.com"
 		if not self.admin.get(f"/api/resource/User/{user}").ok:
