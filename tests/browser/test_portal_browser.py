@@ -107,13 +107,16 @@ class PortalBrowserTest(unittest.TestCase):
 		self.shot("orders")
 		# pagination: the next page shows other orders, the first-page link goes back
 		self.page.click("text=Next page")
+		self.page.wait_for_url("**after=**")
 		second_page = rows.all_inner_texts()
 		self.assertTrue(second_page and not set(first_page) & set(second_page))
 		self.page.click("text=First page")
+		self.page.wait_for_url(lambda url: "after=" not in url)
 		self.assertEqual(rows.all_inner_texts(), first_page)
 		# filter by stage
 		self.page.select_option("select[name=stage]", "Shipped")
 		self.page.click("button:has-text('Apply')")
+		self.page.wait_for_url("**stage=Shipped**")
 		for text in rows.all_inner_texts():
 			self.assertIn("Shipped", text)
 		# search by a word of a title
@@ -121,6 +124,7 @@ class PortalBrowserTest(unittest.TestCase):
 		self.goto("/portal/orders")
 		self.page.fill("input[name=q]", word)
 		self.page.click("button:has-text('Apply')")
+		self.page.wait_for_url("**q=**")
 		self.assertTrue(all(word in text for text in rows.all_inner_texts()))
 		# a search that matches nothing explains what to do
 		self.page.fill("input[name=q]", "no order has this title")
@@ -178,6 +182,7 @@ class PortalBrowserTest(unittest.TestCase):
 		self.shot("documents")
 		self.page.select_option("select[name=type]", "Certificate")
 		self.page.click("button:has-text('Apply')")
+		self.page.wait_for_url("**type=Certificate**")
 		types = self.page.locator(".portal-table tbody td:nth-child(2)").all_inner_texts()
 		self.assertTrue(types and set(types) == {"Certificate"})
 		with self.page.expect_download() as download_info:
@@ -250,7 +255,7 @@ class PortalBrowserTest(unittest.TestCase):
 		self.page.wait_for_url("**/portal/account-details/**/edit")
 		self.page.fill("input[data-fieldname=contact_phone]", "+1 555 0100")
 		self.page.click("button:has-text('Save')")
-		self.page.wait_for_timeout(1500)
+		expect(self.page.locator(".success-page")).to_be_visible(timeout=15000)
 		self.goto("/portal/account")
 		expect(self.page.locator(".portal-facts")).to_contain_text("+1 555 0100")
 		self.shot("account")
