@@ -271,20 +271,7 @@ def main() -> int:
 		return measure_pages(args, sample_paths(args.bench, args.site, args.customer), None, None)
 
 	say("Demo data: 1,000 customers, 10,000 orders, 200,000 invoices, 50,000 documents")
-	bench(
-		args.bench,
-		"--site",
-		args.site,
-		"customer-portal-demo",
-		"--customers",
-		"1000",
-		"--orders",
-		"10000",
-		"--invoices",
-		"200000",
-		"--documents",
-		"50000",
-	)
+	demo(args, orders=10_000, invoices=200_000, documents=50_000)
 	paths = sample_paths(args.bench, args.site, args.customer)
 	with Server(args.bench, args.site) as server:
 		sid = login(server, args.user, args.password)
@@ -294,6 +281,12 @@ def main() -> int:
 	)
 
 	say("Adding 90,000 orders (100,000 in all)")
+	demo(args, orders=90_000, invoices=0, documents=0, seed=7)
+	return measure_pages(args, sample_paths(args.bench, args.site, args.customer), small, True)
+
+
+def demo(args, orders: int, invoices: int, documents: int, seed: int = 42) -> None:
+	"""Add demo data for the same 1,000 customers (the command skips customers that exist)."""
 	bench(
 		args.bench,
 		"--site",
@@ -302,15 +295,14 @@ def main() -> int:
 		"--customers",
 		"1000",
 		"--orders",
-		"90000",
+		str(orders),
 		"--invoices",
-		"0",
+		str(invoices),
 		"--documents",
-		"0",
+		str(documents),
 		"--seed",
-		"7",
+		str(seed),
 	)
-	return measure_pages(args, sample_paths(args.bench, args.site, args.customer), small, True)
 
 
 def measure_pages(args, paths: dict, small: dict | None, with_growth: bool | None) -> int:
