@@ -59,4 +59,59 @@ def demo_logins(context, admin_password, password, url):
 	click.echo("")
 
 
-commands = [make_demo, demo_logins]
+@click.command("customer-portal-migrate-files")
+@click.option("--batch-size", default=50, show_default=True, help="Files per committed batch")
+@click.option("--limit", type=int, help="Move at most this many files, then stop (run again to go on)")
+@pass_context
+def migrate_files(context, batch_size, limit):
+	"Move the site's private files from local disk to its S3 bucket; safe to interrupt and run again"
+	import frappe
+	from frappe.utils import update_progress_bar
+
+	from customer_portal.documents.migration import describe, migrate_to_s3
+	from customer_portal.documents.storage import StorageUnavailable
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		report = migrate_to_s3(
+			batch_size=max(1, batch_size),
+			limit=limit,
+			progress=lambda done, total: update_progress_bar("Moving files to S3", done - 1, total),
+		)
+	except StorageUnavailable as e:
+		raise click.ClickException(f"{e} Nothing is lost: run the command again to resume.") from e
+	finally:
+		frappe.destroy()
+	click.echo("\n" + describe(report))
+
+
+@click.command("customer-portal-verify-activity")
+@pass_context
+def verify_activity(context):
+	"Recompute the activity log's hash chain and report any entry changed, removed or inserted in the database"
+	import frappe
+	from frappe.utils import update_progress_bar
+
+	from customer_portal.activity.log import verify
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		result = verify(
+			progress=lambda done, total: update_progress_bar("Verifying activity", done - 1, total)
+		)
+	finally:
+		frappe.destroy()
+	click.echo(
+		f"\n{result.checked:,} entries verified, {result.unsealed:,} not yet sealed (sealed every minute)."
+	)
+	if result.intact:
+		click.echo("The activity log is intact.")
+		return
+	for problem in result.problems[:50]:
+		click.echo(f"  {problem}")
+	raise click.ClickException(f"{len(result.problems)} problems found: the activity log was altered.")
+
+
+commands = [make_demo, demo_logins, migrate_files, verify_activity]

@@ -38,6 +38,8 @@ DOCUMENT_TYPES = {
 	"Report": "Inspection, test and service reports.",
 	"Drawing": "Approved technical drawings and artwork.",
 }
+# document types customers may upload to, and the file kinds each accepts
+CUSTOMER_UPLOADS = {"Contract": "pdf", "Drawing": "pdf, png, jpg"}
 FIRST_CUSTOMERS = [
 	("Acme Logistics", "acme"),
 	("Globex Manufacturing", "globex"),
@@ -191,7 +193,13 @@ class Generator:
 		for name, description in DOCUMENT_TYPES.items():
 			if not frappe.db.exists("Document Type", name):
 				frappe.get_doc(
-					{"doctype": "Document Type", "document_type_name": name, "description": description}
+					{
+						"doctype": "Document Type",
+						"document_type_name": name,
+						"description": description,
+						"allow_customer_upload": int(name in CUSTOMER_UPLOADS),
+						"allowed_file_types": CUSTOMER_UPLOADS.get(name),
+					}
 				).insert()
 		if not frappe.db.exists("User", STAFF_USER):
 			staff = frappe.get_doc(

@@ -20,7 +20,7 @@ website_route_rules = [
 # Portal users land on the portal after login
 role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}
 
-# Scoping: one policy (customer_portal/permissions.py) for every customer-owned doctype
+# Scoping: one policy (customer_portal/permissions.py) for every customer- or user-owned doctype
 _SCOPED_DOCTYPES = (
 	"Customer",
 	"Order",
@@ -28,6 +28,10 @@ _SCOPED_DOCTYPES = (
 	"Document",
 	"Document Access Log",
 	"Document Download Link",
+	"Portal Event",
+	"Portal Notification",
+	"Portal Notification Preference",
+	"Portal Activity",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -48,20 +52,46 @@ has_website_permission = {
 	doctype: "customer_portal.permissions.has_website_permission" for doctype in _SCOPED_DOCTYPES
 }
 
+# Private files live in the site's selected storage (local disk or a private S3 bucket): staff uploads
+# in desk and customer uploads in the portal go through the same hooks (documents/storage.py)
+write_file = "customer_portal.documents.file_hooks.write_file"
+delete_file_data_content = "customer_portal.documents.file_hooks.delete_file_data_content"
+
+# Security headers on every response; a Content-Security-Policy on portal pages (security_headers.py)
+after_request = ["customer_portal.security_headers.add_security_headers"]
+
 # Private file URLs and REST deletes: another customer's record answers like a missing one
 before_request = ["customer_portal.request_guards.guard_request"]
 
 _FORGET_DASHBOARD = "customer_portal.portal.dashboard.forget_customer"
+# the logs outlive the records they name (the access and activity logs are append-only), and so do spent
+# download links and past notifications
+ignore_links_on_delete = [
+	"Document Access Log",
+	"Document Download Link",
+	"Portal Event",
+	"Portal Notification",
+	"Portal Activity",
+]
+
+_EVENTS = "customer_portal.notifications.events"
 doc_events = {
+	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
+	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
-	"Order": {"on_update": _FORGET_DASHBOARD, "on_trash": _FORGET_DASHBOARD},
+	# and portal events are raised where the changes customers hear about happen (notifications/events.py)
+	"Order": {"on_update": [_FORGET_DASHBOARD, f"{_EVENTS}.order_updated"], "on_trash": _FORGET_DASHBOARD},
 	"Invoice": {
 		"on_update": _FORGET_DASHBOARD,
-		"on_submit": _FORGET_DASHBOARD,
+		"on_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_submitted"],
 		"on_cancel": _FORGET_DASHBOARD,
-		"on_update_after_submit": _FORGET_DASHBOARD,
+		"on_update_after_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_updated_after_submit"],
 		"on_trash": _FORGET_DASHBOARD,
 	},
+	"Document": {"on_update": f"{_EVENTS}.document_updated"},
+	# the activity log: logins, logouts and failed logins (Frappe's own authentication log), account changes
+	"Activity Log": {"after_insert": "customer_portal.activity.hooks.authentication_logged"},
+	"Customer": {"on_update": "customer_portal.activity.hooks.customer_updated"},
 	"Order Stage": {
 		"on_update": "customer_portal.portal.dashboard.forget_all",
 		"on_trash": "customer_portal.portal.dashboard.forget_all",
@@ -73,7 +103,19 @@ doc_events = {
 }
 
 scheduler_events = {
-	"daily": ["customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices"],
+	"daily": [
+		"customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices",
+		"customer_portal.activity.log.archive_old_entries",
+	],
+	"cron": {
+		# digests go out in the morning (server time), weekly ones on Mondays
+		"0 7 * * *": ["customer_portal.notifications.digests.send_daily_digests"],
+		"0 7 * * 1": ["customer_portal.notifications.digests.send_weekly_digests"],
+		# events whose fan-out did not commit (a worker died) are queued again
+		"*/5 * * * *": ["customer_portal.notifications.dispatch.requeue_pending_events"],
+		# the activity log's hash chain is extended every minute
+		"* * * * *": ["customer_portal.activity.log.seal_entries"],
+	},
 }
 
 # Frappe v15 endpoints that would answer around the scoping policy (see api/overrides.py)

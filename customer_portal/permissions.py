@@ -6,6 +6,7 @@ portal pages (`has_website_permission`) and the app's own queries (`Scope.criter
 the user's scope answers exactly like a record that does not exist.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import frappe
@@ -26,7 +27,17 @@ CUSTOMER_FIELD = {
 	# staff-only today (portal roles have no permission on them); scoped all the same
 	"Document Access Log": "customer",
 	"Document Download Link": "customer",
+	"Portal Event": "customer",
+	# a user's notifications: their customers' and their own (USER_FIELD)
+	"Portal Notification": "customer",
+	# customer admins read their own company's activity (ADMIN_SCOPED)
+	"Portal Activity": "customer",
 }
+# doctype -> the field naming the one user a row belongs to: a customer's user sees only their own rows
+USER_FIELD = {"Portal Notification": "user", "Portal Notification Preference": "user"}
+# doctypes whose rows a customer's user sees only for customers they administer
+ADMIN_SCOPED = frozenset({"Portal Activity"})
+CUSTOMER_ADMIN = "Customer Admin"
 # child doctype -> its parent; child rows are scoped through their parent row
 CHILD_PARENT = {
 	"Customer Portal User": "Customer",
@@ -41,7 +52,13 @@ VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
 # stored owner, so a request body cannot move another customer's record into scope
 TRUSTED_READS = frozenset({"read", "select"})
 
+# doctypes customers create or change only inside an app endpoint that opened a write window for them
+# (`portal_write`); the same change through REST, desk or frappe.client is refused
+WRITE_WINDOWS = frozenset({"Document"})
+WINDOWED_PTYPES = frozenset({"create", "write"})
+
 _CACHE_KEY = "customer_portal_permitted_customers"
+_WINDOWS_KEY = "customer_portal_write_windows"
 
 
 def is_unrestricted(user: str | None = None) -> bool:
@@ -49,8 +66,9 @@ def is_unrestricted(user: str | None = None) -> bool:
 	return user == "Administrator" or not UNRESTRICTED_ROLES.isdisjoint(frappe.get_roles(user))
 
 
-def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
-	"""Customers whose records `user` may see; None means every customer (staff)."""
+def get_permitted_customers(user: str | None = None, admin: bool = False) -> tuple[str, ...] | None:
+	"""Customers whose records `user` may see (with `admin`, those they administer); None means every
+	customer (staff)."""
 	user = user or frappe.session.user
 	if is_unrestricted(user):
 		return None
@@ -65,8 +83,7 @@ def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
 			frappe.qb.from_(link)
 			.join(customer)
 			.on(customer.name == link.parent)
-			.select(link.parent)
-			.distinct()
+			.select(link.parent, link.portal_role)
 			.where(
 				(link.user == user)
 				& (link.parenttype == "Customer")
@@ -74,10 +91,13 @@ def get_permitted_customers(user: str | None = None) -> tuple[str, ...] | None:
 				& (customer.status != "Inactive")
 			)
 			.orderby(link.parent)
-			.run(pluck=True)
+			.run()
 		)
-		cache[user] = tuple(rows)
-	return cache[user]
+		cache[user] = (
+			tuple(dict.fromkeys(name for name, _role in rows)),
+			tuple(dict.fromkeys(name for name, role in rows if role == CUSTOMER_ADMIN)),
+		)
+	return cache[user][1 if admin else 0]
 
 
 def clear_permitted_customers_cache() -> None:
@@ -91,10 +111,15 @@ class Scope:
 
 	doctype: str
 	customers: tuple[str, ...]
+	user: str | None = None
 
 	@property
-	def field(self) -> str:
-		return CUSTOMER_FIELD[self.doctype]
+	def field(self) -> str | None:
+		return CUSTOMER_FIELD.get(self.doctype)
+
+	@property
+	def user_field(self) -> str | None:
+		return USER_FIELD.get(self.doctype) if self.user else None
 
 	@property
 	def docstatus(self) -> tuple[int, ...] | None:
@@ -104,40 +129,55 @@ class Scope:
 		"""Whether a row (a document or a dict of its stored values) lies inside the scope.
 
 		A new row is judged by the customer it names alone: its draft docstatus is not visibility."""
-		if values.get(self.field) not in self.customers:
+		if self.field and values.get(self.field) not in self.customers:
+			return False
+		if self.user_field and values.get(self.user_field) != self.user:
 			return False
 		return new or self.docstatus is None or values.get("docstatus") in self.docstatus
 
 	def criterion(self, table=None):
 		"""The scope as a query-builder criterion, for the app's own queries."""
 		table = table or frappe.qb.DocType(self.doctype)
-		if not self.customers:
+		if self.field and not self.customers:
 			return table.name.isnull() & table.name.notnull()
-		condition = table[self.field].isin(self.customers)
+		condition = table[self.field].isin(self.customers) if self.field else table.name.notnull()
+		if self.user_field:
+			condition &= table[self.user_field] == self.user
 		if self.docstatus:
 			condition &= table.docstatus.isin(self.docstatus)
 		return condition
 
 	def sql(self) -> str:
 		"""The scope as a WHERE fragment for `permission_query_conditions` (values escaped)."""
-		if not self.customers:
+		if self.field and not self.customers:
 			return "1=0"
 		table = f"`tab{self.doctype}`"
-		values = ", ".join(frappe.db.escape(customer) for customer in self.customers)
-		condition = f"{table}.`{self.field}` in ({values})"
+		conditions = []
+		if self.field:
+			values = ", ".join(frappe.db.escape(customer) for customer in self.customers)
+			conditions.append(f"{table}.`{self.field}` in ({values})")
+		if self.user_field:
+			conditions.append(f"{table}.`{self.user_field}` = {frappe.db.escape(self.user)}")
+		condition = " and ".join(conditions)
 		if self.docstatus:
 			condition += f" and {table}.`docstatus` in ({', '.join(map(str, self.docstatus))})"
 		return f"({condition})"
 
 
 def get_scope(doctype: str, user: str | None = None) -> Scope | None:
-	"""The user's scope for a customer-owned doctype; None when the user is unrestricted."""
-	customers = get_permitted_customers(user)
-	return None if customers is None else Scope(doctype, customers)
+	"""The user's scope for a customer- or user-owned doctype; None when the user is unrestricted."""
+	user = user or frappe.session.user
+	customers = get_permitted_customers(user, admin=doctype in ADMIN_SCOPED)
+	return None if customers is None else Scope(doctype, customers, user)
 
 
 def raise_not_found(doctype: str, name) -> None:
-	"""Answer exactly as Frappe answers for a record that does not exist."""
+	"""Answer exactly as Frappe answers for a record that does not exist (a customer user's attempt is
+	kept in the activity log)."""
+	if frappe.session.user != "Guest" and not is_unrestricted():
+		from customer_portal.activity.log import record
+
+		record("Access Denied", doctype, str(name or "")[:140] or None, refused=True)
 	frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
 
 
@@ -185,11 +225,33 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 		# creating a row for another customer looks like naming a customer that does not exist;
 		# whether the user may create at all (and a Customer itself) is for role permissions
 		if scope.field != "name" and not scope.admits(doc, new=True):
-			raise_not_found("Customer", doc.get(scope.field))
-		return None
+			if scope.field and doc.get(scope.field) not in scope.customers:
+				raise_not_found("Customer", doc.get(scope.field))
+			raise_not_found("User", doc.get(scope.user_field))
+		return None if _write_window_open(doc.doctype, ptype or "create") else False
 	if not scope.admits(doc) or (ptype not in TRUSTED_READS and not scope.admits(_stored_values(doc))):
 		raise_not_found(doc.doctype, doc.name)
-	return None
+	return None if _write_window_open(doc.doctype, ptype) else False
+
+
+@contextmanager
+def portal_write(doctype: str):
+	"""Let the session's customer user create and change in-scope `doctype` rows for the duration (role
+	permissions still apply). Only app endpoints that validate the change themselves open one."""
+	windows = frappe.local.flags.setdefault(_WINDOWS_KEY, set())
+	opened = doctype not in windows
+	windows.add(doctype)
+	try:
+		yield
+	finally:
+		if opened:
+			windows.discard(doctype)
+
+
+def _write_window_open(doctype: str, ptype: str | None) -> bool:
+	if doctype not in WRITE_WINDOWS or ptype not in WINDOWED_PTYPES:
+		return True
+	return doctype in frappe.local.flags.get(_WINDOWS_KEY, ())
 
 
 def has_website_permission(doc, ptype: str = "read", user: str | None = None, verbose: bool = False) -> bool:
@@ -202,8 +264,8 @@ def has_website_permission(doc, ptype: str = "read", user: str | None = None, ve
 
 
 def _stored_values(doc) -> dict:
-	scope_field = CUSTOMER_FIELD[doc.doctype]
-	stored = frappe.db.get_value(doc.doctype, doc.name, [scope_field, "docstatus"], as_dict=True)
+	fields = [field for field in (CUSTOMER_FIELD.get(doc.doctype), USER_FIELD.get(doc.doctype)) if field]
+	stored = frappe.db.get_value(doc.doctype, doc.name, [*fields, "docstatus"], as_dict=True)
 	return stored or {}
 
 

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+from contextlib import contextmanager
 
 import requests
 
@@ -22,9 +23,9 @@ class PortalClient:
 	def login(self, user: str, password: str) -> None:
 		response = self.session.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": password})
 		response.raise_for_status()
-		# desk users find their CSRF token in /app, website users in any web page
+		# desk users find their CSRF token in /app, customers in any portal page (which makes it)
 		page = self.session.get(
-			f"{BASE_URL}{'/app' if response.json().get('home_page') == '/app' else '/me'}"
+			f"{BASE_URL}{'/app' if response.json().get('home_page') == '/app' else '/portal'}"
 		)
 		match = CSRF.search(page.text)
 		self.session.headers["X-Frappe-CSRF-Token"] = match.group(1) if match else ""
@@ -45,7 +46,7 @@ class PortalClient:
 			return self.get(f"/api/method/{method}", params=params)
 		return self.request(http, f"/api/method/{method}", data=params)
 
-	def first(self, doctype: str, filters: dict) -> str:
+	def first(self, doctype: str, filters: dict | list) -> str:
 		"""Name of the first record matching `filters` (as this client's user sees it)."""
 		response = self.get(
 			f"/api/resource/{doctype}", params={"filters": json.dumps(filters), "limit_page_length": 1}
@@ -70,8 +71,9 @@ def observed(response: requests.Response, name: str) -> tuple:
 	return response.status_code, response.headers.get("Content-Type"), data
 
 
-def set_raw_value(doctype: str, name: str, field: str, value: str) -> None:
-	"""Store a value as an import or integration would, past Frappe's HTML sanitiser for text fields."""
+@contextmanager
+def site_connection():
+	"""The test site opened in this process as Administrator, for setup and for checks behind the API."""
 	import frappe
 
 	cwd = os.getcwd()
@@ -79,8 +81,15 @@ def set_raw_value(doctype: str, name: str, field: str, value: str) -> None:
 	frappe.init(site=os.environ["CP_E2E_SITE"], sites_path=".")
 	try:
 		frappe.connect()
-		frappe.db.set_value(doctype, name, field, value)
+		frappe.set_user("Administrator")
+		yield frappe
 		frappe.db.commit()
 	finally:
 		frappe.destroy()
 		os.chdir(cwd)
+
+
+def set_raw_value(doctype: str, name: str, field: str, value: str) -> None:
+	"""Store a value as an import or integration would, past Frappe's HTML sanitiser for text fields."""
+	with site_connection() as frappe:
+		frappe.db.set_value(doctype, name, field, value)

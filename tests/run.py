@@ -4,9 +4,10 @@
 Called by `./dev test` with the bench's Python (as the bench user):
     env/bin/python apps/customer_portal/tests/run.py --bench BENCH --site SITE
 
-It fills the site with the demo data set (the same command `./dev run` uses), starts the site on a free
-loopback port with `bench serve`, waits for Frappe's /api/method/ping, runs every tests/**/test_*.py,
-stops the server and exits non-zero on any failure.
+It fills the site with the demo data set (the same command `./dev run` uses), starts an SMTP server
+(aiosmtpd) and two RQ workers, starts the site on a free loopback port with `bench serve`, waits for
+Frappe's /api/method/ping, runs every tests/**/test_*.py, stops everything and exits non-zero on any
+failure.
 """
 
 import argparse
@@ -21,6 +22,9 @@ import urllib.request
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))
+
+import services  # noqa: E402  (tests/services.py, shared with the suites)
 
 
 def free_port() -> int:
@@ -67,7 +71,22 @@ def main() -> int:
 	bench(args.bench, "--site", args.site, "customer-portal-demo")
 	# print formats and PDFs load the site's assets from its host name
 	bench(args.bench, "--site", args.site, "set-config", "host_name", base_url, stdout=subprocess.DEVNULL)
+	# the suites upload more often than a person could; test_http_uploads checks the limit itself
+	bench(
+		args.bench,
+		"--site",
+		args.site,
+		"set-config",
+		"customer_portal_upload_rate_limit",
+		"10000",
+		stdout=subprocess.DEVNULL,
+	)
 
+	services.current = services.Services(
+		args.bench, str(Path(args.bench).resolve() / "test-tools"), Path(args.bench).resolve() / "logs"
+	)
+	services.current.start_mail()
+	services.current.start_workers(2)
 	log = open(Path(args.bench) / "logs" / "e2e-server.log", "w")
 	server = subprocess.Popen(
 		["bench", "--site", args.site, "serve", "--port", str(port), "--noreload"],
@@ -85,13 +104,16 @@ def main() -> int:
 			CP_E2E_ADMIN_PASSWORD=args.admin_password,
 			CP_E2E_DEMO_PASSWORD=os.environ.get("CP_DEMO_PASSWORD", "portal-demo-2026"),
 			CP_E2E_OUTPUT=str(output),
+			CP_E2E_TOOLS=str(Path(args.bench).resolve() / "test-tools"),
+			CP_E2E_SMTP_PORT=str(services.current.mail_port),
+			CP_E2E_MAIL_DIR=str(services.current.mail_dir),
 		)
-		sys.path.insert(0, str(TESTS))
 		suite = unittest.defaultTestLoader.discover(
 			str(TESTS), pattern=args.pattern, top_level_dir=str(TESTS)
 		)
 		result = unittest.TextTestRunner(verbosity=2).run(suite)
 	finally:
+		services.current.stop()
 		server.terminate()
 		try:
 			server.wait(timeout=15)

@@ -1,22 +1,22 @@
-"""Customer document downloads: ask for a short-lived single-use link, then follow it once."""
-
-import mimetypes
-import re
+"""Customer documents: ask for a short-lived single-use link and follow it once; upload new documents and
+new versions where the document type allows it."""
 
 import frappe
+from frappe import _
 from frappe.rate_limiter import rate_limit
-from frappe.utils import cint
+from frappe.utils import cint, get_datetime, now_datetime
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from customer_portal.documents.audit import log_access
+from customer_portal.documents.inert import clean_name, inert_content_type, safe_filename
 from customer_portal.documents.links import issue_link, redeem_link
-from customer_portal.documents.storage import get_storage
+from customer_portal.documents.storage import S3Storage, storage_for
+from customer_portal.documents.uploads import check_upload, upload_policy
+from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
+from customer_portal.portal.context import get_active_customer
 
 FETCH = "/api/method/customer_portal.api.documents.fetch"
-# types a browser could render or run: always sent as opaque bytes
-UNSAFE_TYPES = re.compile(r"html|svg|xml|javascript|ecmascript", re.I)
-UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
 def download_rate_limit() -> int:
@@ -24,22 +24,18 @@ def download_rate_limit() -> int:
 	return cint(frappe.conf.get("customer_portal_download_rate_limit")) or 60
 
 
+def upload_rate_limit() -> int:
+	return cint(frappe.conf.get("customer_portal_upload_rate_limit")) or 20
+
+
 @frappe.whitelist(methods=["POST"])
 @rate_limit(limit=download_rate_limit, seconds=60)
 def request_download(name: str, version: int | None = None):
 	"""A download link for a document the user may see; a browser form is redirected straight to it."""
-	try:
-		document = frappe.get_doc("Document", name)
-		document.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		log_access("Download Link", "Refused", reason="not found or not permitted")
-		frappe.throw(
-			frappe._("{0} {1} not found").format(frappe._("Document"), name), frappe.DoesNotExistError
-		)
+	document = _scoped_document(name, "Download Link")
 	token, seconds = issue_link(document, version)
 	url = f"{FETCH}?token={token}"
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
+	if _wants_json():
 		return {"url": url, "expires_in": seconds}
 	frappe.local.response["type"] = "redirect"
 	frappe.local.response["location"] = url
@@ -48,15 +44,21 @@ def request_download(name: str, version: int | None = None):
 @frappe.whitelist(methods=["GET"])
 @rate_limit(limit=download_rate_limit, seconds=60)
 def fetch(token: str) -> Response:
-	"""Send the linked file once, as an attachment that no browser renders inline."""
+	"""Send the linked file once, as an attachment that no browser renders inline.
+
+	Local files are streamed (or handed to nginx); S3 objects are a redirect to a presigned URL that
+	expires no later than the link itself."""
 	link, document = redeem_link(token)
 	filename = safe_filename(document.title, link.file)
-	content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-	if UNSAFE_TYPES.search(content_type):
-		content_type = "application/octet-stream"
-	storage = get_storage()
+	content_type = inert_content_type(filename)
+	storage = storage_for(link.file)
 	request = frappe.local.request
-	if request.headers.get("X-Use-X-Accel-Redirect"):
+	if isinstance(storage, S3Storage):
+		seconds = int((get_datetime(link.expires_on) - now_datetime()).total_seconds())
+		response = Response(status=302)
+		response.headers["Location"] = storage.presigned_url(link.file, seconds, filename, content_type)
+		response.headers["Referrer-Policy"] = "no-referrer"
+	elif request.headers.get("X-Use-X-Accel-Redirect"):
 		# nginx streams the file from its protected location; the app only authorises
 		response = Response()
 		response.headers["X-Accel-Redirect"] = "/protected/" + link.file.lstrip("/")
@@ -71,11 +73,79 @@ def fetch(token: str) -> Response:
 	return response
 
 
-def safe_filename(title: str, file_url: str) -> str:
-	"""The document's title with its file's extension, without path or control characters."""
-	extension = ""
-	stored = file_url.rsplit("/", 1)[-1]
-	if "." in stored:
-		extension = "." + UNSAFE_NAME_CHARS.sub("", stored.rsplit(".", 1)[1])[:10]
-	base = UNSAFE_NAME_CHARS.sub(" ", title or "document").strip(" .") or "document"
-	return base[:120] + extension
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=upload_rate_limit, seconds=60)
+def upload(
+	document_type: str | None = None,
+	title: str | None = None,
+	description: str | None = None,
+	document: str | None = None,
+	note: str | None = None,
+):
+	"""Add a file to the active customer's library: a new document of `document_type`, or, with
+	`document`, a new version of that document. The file is the multipart field `file`."""
+	if get_permitted_customers() is None:
+		frappe.throw(_("Staff add documents in desk."), frappe.PermissionError)
+	target = _scoped_document(document, "Upload") if document else None
+	customer = target.customer if target else get_active_customer()
+	if not customer:
+		raise_not_found("Customer", "")
+	uploaded = frappe.request.files.get("file") if frappe.request else None
+	try:
+		policy = upload_policy(target.document_type if target else document_type)
+		# read one byte past the limit: enough to know it is too large without holding more
+		content = uploaded.stream.read(policy.max_bytes + 1) if uploaded else b""
+		file_name, _kind = check_upload(uploaded.filename if uploaded else "", content, policy)
+	except frappe.ValidationError as e:
+		log_access("Upload", "Refused", document, customer, reason=str(e)[:140])
+		raise
+
+	with portal_write("Document"):
+		file = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": file_name,
+				"is_private": 1,
+				"content": content,
+				"attached_to_doctype": "Document" if target else None,
+				"attached_to_name": target.name if target else None,
+				"attached_to_field": "file" if target else None,
+			}
+		).insert()
+		if target:
+			target.file = file.file_url
+			target.version_note = note
+			target.save()
+		else:
+			target = frappe.get_doc(
+				{
+					"doctype": "Document",
+					"customer": customer,
+					"document_type": policy.document_type,
+					"title": clean_name(title) or file_name.rsplit(".", 1)[0],
+					"description": description,
+					"file": file.file_url,
+					"version_note": note,
+				}
+			).insert()
+	url = f"/portal/documents/{target.name}"
+	if _wants_json():
+		return {"name": target.name, "version": target.version, "url": url}
+	frappe.local.response["type"] = "redirect"
+	frappe.local.response["location"] = url
+
+
+def _scoped_document(name: str, event: str):
+	"""The document, loaded through the scoping policy; otherwise the same "not found", logged."""
+	try:
+		document = frappe.get_doc("Document", name)
+		document.check_permission("read")
+	except (frappe.DoesNotExistError, frappe.PermissionError):
+		frappe.clear_messages()
+		log_access(event, "Refused", reason="not found or not permitted")
+		frappe.throw(_("{0} {1} not found").format(_("Document"), name), frappe.DoesNotExistError)
+	return document
+
+
+def _wants_json() -> bool:
+	return "application/json" in (frappe.get_request_header("Accept") or "")

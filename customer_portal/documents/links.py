@@ -11,6 +11,7 @@ import secrets
 import frappe
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
+from customer_portal.activity.log import record
 from customer_portal.documents.audit import log_access
 from customer_portal.permissions import raise_not_found
 
@@ -97,6 +98,7 @@ def redeem_link(token: str):
 		raise_not_found("Document Download Link", "")
 	frappe.db.set_value("Document Download Link", link.name, "used_on", now_datetime(), update_modified=False)
 	log_access("Download", "Allowed", link.document, link.customer, link.version)
+	record("Download", "Document", link.document, {"version": link.version}, customer=link.customer)
 	# the link is followed with a GET, which Frappe would roll back: the claim and the log must stay
 	frappe.local.flags.commit = True
 	return link, document

@@ -3,9 +3,12 @@
 from urllib.parse import urlencode
 
 import frappe
+import frappe.sessions
 from frappe import _
 
-from customer_portal.permissions import get_permitted_customers, raise_not_found
+from customer_portal.activity.log import record
+from customer_portal.api.notifications import unread_count
+from customer_portal.permissions import CUSTOMER_FIELD, get_permitted_customers, raise_not_found
 
 ACTIVE_CUSTOMER_DEFAULT = "customer_portal_active_customer"
 NAVIGATION = (
@@ -15,6 +18,8 @@ NAVIGATION = (
 	("/portal/documents", "Documents"),
 	("/portal/account", "Account"),
 )
+# customer admins also see their company's activity
+ADMIN_NAVIGATION = ("/portal/activity", "Activity")
 
 
 def require_login() -> None:
@@ -59,14 +64,21 @@ def page_size() -> int:
 def portal_context(context, active: str) -> str | None:
 	"""Fill the context every portal page shares; returns the active customer (None: nothing to show)."""
 	require_login()
+	# Frappe checks the CSRF token of every state-changing request once the session has one; desk makes
+	# one at boot, a website session only when asked: every portal page makes sure it exists
+	frappe.sessions.get_csrf_token()
 	context.no_cache = 1
 	context.show_sidebar = False
 	context.portal = get_branding()
-	context.portal_nav = [(route, _(label)) for route, label in NAVIGATION]
 	context.portal_active = active
 	customers = get_permitted_customers() or ()
 	context.customers = customers
 	context.customer = get_active_customer()
+	navigation = NAVIGATION
+	if context.customer and context.customer in (get_permitted_customers(admin=True) or ()):
+		navigation = (*NAVIGATION, ADMIN_NAVIGATION)
+	context.portal_nav = [(route, _(label)) for route, label in navigation]
+	context.unread = unread_count(context.customer) if context.customer else 0
 	context.title = context.portal["portal_name"]
 	return context.customer
 
@@ -81,4 +93,5 @@ def load_record(doctype: str, name: str | None):
 	except (frappe.DoesNotExistError, frappe.PermissionError):
 		frappe.clear_messages()
 		raise frappe.PageDoesNotExistError from None
+	record("View", doctype, doc.name, customer=doc.get(CUSTOMER_FIELD[doctype]))
 	return doc

@@ -180,9 +180,9 @@ class TestDocumentDownloads(FrappeTestCase):
 		self.assertFalse([row for row in data if row.document == self.document])
 
 	def test_storage_never_leaves_the_private_files_folder(self):
-		from customer_portal.documents.storage import get_storage
+		from customer_portal.documents.storage import LocalStorage
 
-		storage = get_storage()
+		storage = LocalStorage()
 		for url in (
 			"/private/files/../../site_config.json",
 			"/private/files/%2e%2e/%2e%2e/site_config.json",

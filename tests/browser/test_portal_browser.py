@@ -47,9 +47,18 @@ class PortalBrowserTest(unittest.TestCase):
 		)
 		self.page = self.context.new_page()
 		self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+		# a Content-Security-Policy violation is a finding: the policy must not break any page
+		self.violations = []
+		self.page.on(
+			"console",
+			lambda message: (
+				self.violations.append(message.text) if "Content Security Policy" in message.text else None
+			),
+		)
 
 	def tearDown(self):
 		self.context.close()
+		self.assertEqual(self.violations, [], "Content-Security-Policy violations")
 
 	# --- helpers -------------------------------------------------------------------------------------
 
@@ -77,6 +86,18 @@ class PortalBrowserTest(unittest.TestCase):
 			},
 		)
 		return response.json()["data"][0]
+
+	def staff_moves(self, order: str, stage: str) -> None:
+		"""Staff move an order on, as they do in desk (the same API the desk form saves through)."""
+		response = self.staff.call(
+			"frappe.client.set_value",
+			http="POST",
+			doctype="Order",
+			name=order,
+			fieldname="stage",
+			value=stage,
+		)
+		self.assertEqual(response.status_code, 200, response.text[:300])
 
 	# --- tests ---------------------------------------------------------------------------------------
 
@@ -145,22 +166,45 @@ class PortalBrowserTest(unittest.TestCase):
 		self.login()
 		self.goto(f"/portal/orders/{order['name']}")
 		expect(self.page.locator(".portal-step-current")).to_contain_text(order["stage"])
-		# staff move the order on, as they do in desk (the same API the desk form saves through)
-		response = self.staff.call(
-			"frappe.client.set_value",
-			http="POST",
-			doctype="Order",
-			name=order["name"],
-			fieldname="stage",
-			value=following,
-		)
-		self.assertEqual(response.status_code, 200, response.text[:300])
+		self.staff_moves(order["name"], following)
 		self.page.reload()
 		expect(self.page.locator(".portal-step-current")).to_contain_text(following)
 		expect(self.page.locator(".portal-step-done").last).to_contain_text(order["stage"])
 		expect(self.page.locator(".portal-step-current time")).to_be_visible()
 		expect(self.page.locator(".portal-step-upcoming").first).to_contain_text("Still to come")
 		self.shot("order")
+
+	def test_the_bell_and_the_notifications_page(self):
+		order = self.first_order(stage=("in", ["Received", "Confirmed", "In Production"]))
+		stages = ["Received", "Confirmed", "In Production", "Quality Check"]
+		self.staff_moves(order["name"], stages[stages.index(order["stage"]) + 1])
+		self.login()
+		# the fan-out runs in the run's RQ workers, after the staff change committed
+		for _ in range(60):
+			self.goto("/portal")
+			if self.page.locator(".portal-bell-count").count():
+				break
+			self.page.wait_for_timeout(500)
+		expect(self.page.locator(".portal-bell-count")).to_be_visible()
+		self.page.click(".portal-bell")
+		self.page.wait_for_url("**/portal/notifications")
+		row = self.page.locator(".portal-table tbody tr", has_text=order["name"]).first
+		expect(row).to_contain_text("New")
+		self.shot("notifications")
+		row.locator("button:has-text('Mark as read')").click()
+		self.page.wait_for_url("**/portal/notifications")
+		expect(self.page.locator(".portal-table tbody tr", has_text=order["name"]).first).not_to_contain_text(
+			"New"
+		)
+		self.goto("/portal/notifications/preferences")
+		self.page.select_option("#email_0", "Daily")
+		self.page.click("button:has-text('Save')")
+		expect(self.page.locator(".portal-notice")).to_be_visible()
+		expect(self.page.locator("#email_0")).to_have_value("Daily")
+		self.shot("notification-settings")
+		self.page.select_option("#email_0", "Immediately")
+		self.page.click("button:has-text('Save')")
+		expect(self.page.locator(".portal-notice")).to_be_visible()
 
 	def test_invoices_and_pdf_download(self):
 		self.login()
@@ -196,6 +240,44 @@ class PortalBrowserTest(unittest.TestCase):
 		with self.page.expect_download() as download_info:
 			self.page.click(".portal-table tbody tr >> nth=0 >> text=Download")
 		self.assertIn(b"Acme Logistics", Path(download_info.value.path()).read_bytes())
+
+	def test_upload_a_document_and_a_new_version(self):
+		self.login()
+		self.goto("/portal/documents")
+		self.page.click("summary:has-text('Upload a document')")
+		self.page.select_option("select[name=document_type]", "Drawing")
+		expect(self.page.locator("[data-upload-help]")).to_contain_text("PNG")
+		# a refusal is shown next to the form and nothing leaves the page
+		self.page.set_input_files(
+			"form[data-portal-upload] input[type=file]",
+			{"name": "artwork.png", "mimeType": "image/png", "buffer": b"<svg onload=alert(1)>"},
+		)
+		self.page.click("form[data-portal-upload] button[type=submit]")
+		error = self.page.locator(".portal-upload-error")
+		expect(error).to_be_visible()
+		expect(error).to_contain_text("not accepted")
+		self.shot("upload-refused")
+		pdf = b"%PDF-1.4\n% artwork proof " + os.urandom(8).hex().encode() + b"\n%%EOF\n"
+		self.page.set_input_files(
+			"form[data-portal-upload] input[type=file]",
+			{"name": "artwork proof.pdf", "mimeType": "application/pdf", "buffer": pdf},
+		)
+		self.page.fill("form[data-portal-upload] input[name=title]", "Artwork proof")
+		self.page.click("form[data-portal-upload] button[type=submit]")
+		self.page.wait_for_url("**/portal/documents/DOC-**")
+		expect(self.page.locator("h1")).to_contain_text("Artwork proof")
+		# a new version, with a note, on the document's own page
+		self.page.click("summary:has-text('Upload a new version')")
+		self.page.set_input_files(
+			"form[data-portal-upload] input[type=file]",
+			{"name": "artwork v2.pdf", "mimeType": "application/pdf", "buffer": pdf + b"% v2\n"},
+		)
+		self.page.fill("form[data-portal-upload] input[name=note]", "Colours corrected")
+		self.page.click("form[data-portal-upload] button[type=submit]")
+		expect(self.page.locator(".portal-table tbody tr").first).to_contain_text("Colours corrected")
+		expect(self.page.locator(".portal-table tbody tr")).to_have_count(2)
+		self.shot("document-versions")
+		self.assertEqual(self.dialogs, [])
 
 	def test_phone_width(self):
 		self.context.close()
@@ -270,6 +352,29 @@ class PortalBrowserTest(unittest.TestCase):
 		self.goto(f"/app/document/{document}")
 		expect(self.page.locator(".form-documents")).to_contain_text("Document Access Log", timeout=15000)
 		self.shot("desk-document")
+
+	def test_staff_see_a_customers_activity_timeline(self):
+		# Alice looks at an order, then probes another customer's: both are on Acme's timeline
+		order = self.first_order()
+		foreign = self.first_order(customer="Globex Manufacturing")
+		alice = PortalClient(ALICE)
+		alice.get(f"/portal/orders/{order['name']}")
+		alice.get(f"/portal/orders/{foreign['name']}")
+		self.page.goto(f"{BASE_URL}/login")
+		self.page.fill("#login_email", "staff@portal.example.com")
+		self.page.fill("#login_password", DEMO_PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url("**/app**")
+		self.goto("/app/customer/Acme Logistics")
+		self.page.click(".form-section .section-head:has-text('Portal Activity')")
+		timeline = self.page.locator(".cp-activity-list")
+		expect(timeline).to_contain_text("Access Denied", timeout=15000)
+		expect(timeline).to_contain_text(order["name"])
+		self.page.locator(".cp-activity-filters select").nth(1).select_option("Access Denied")
+		expect(timeline).not_to_contain_text("View")
+		expect(timeline).to_contain_text(foreign["name"])
+		self.page.locator(".cp-activity-list").scroll_into_view_if_needed()
+		self.shot("desk-customer-activity")
 
 	def test_switching_customer_is_remembered(self):
 		user = "multi@portal.example.com"

@@ -4,9 +4,9 @@ from frappe.utils import now_datetime
 
 def execute():
 	"""Documents saved before version history existed get their current file as version 1."""
-	from customer_portal.documents.storage import get_storage
+	from customer_portal.documents.storage import LocalStorage
 
-	storage = get_storage()
+	storage = LocalStorage()
 	document = frappe.qb.DocType("Document")
 	version = frappe.qb.DocType("Document Version")
 	missing = (

@@ -1,5 +1,6 @@
 import frappe
 
+from customer_portal.documents.uploads import upload_choices
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day
 
@@ -25,3 +26,5 @@ def get_context(context):
 		for row in sorted(document.versions, key=lambda row: row.version, reverse=True)
 	]
 	context.updated = day(document.modified)
+	choices = upload_choices(document.document_type)
+	context.upload_help = choices[0] if choices else None

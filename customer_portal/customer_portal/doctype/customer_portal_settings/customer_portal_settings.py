@@ -7,6 +7,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+S3_FIELDS = (
+	"storage_backend",
+	"s3_bucket",
+	"s3_region",
+	"s3_endpoint_url",
+	"s3_access_key_id",
+	"s3_secret_access_key",
+)
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
@@ -19,3 +27,34 @@ class CustomerPortalSettings(Document):
 			)
 		if not 5 <= (self.page_size or 0) <= 100:
 			frappe.throw(_("Rows per Page must be between 5 and 100."), title=_("Invalid Page Size"))
+		if self.upload_max_mb and not 1 <= self.upload_max_mb <= 100:
+			frappe.throw(_("Upload Size Limit must be between 1 and 100 MB."), title=_("Invalid Size Limit"))
+		if self.storage_backend == "S3" and self.has_value_changed_in(S3_FIELDS):
+			self.check_bucket()
+
+	def has_value_changed_in(self, fields) -> bool:
+		return self.is_new() or any(self.has_value_changed(field) for field in fields)
+
+	def check_bucket(self):
+		"""Refuse settings that cannot reach the bucket, before any upload depends on them."""
+		from customer_portal.documents.storage import S3Config, S3Storage, StorageUnavailable
+
+		secret = self.s3_secret_access_key
+		if not secret or set(secret) == {"*"}:
+			secret = self.get_password("s3_secret_access_key", raise_exception=False)
+		storage = S3Storage(
+			S3Config(
+				bucket=self.s3_bucket,
+				region=self.s3_region,
+				endpoint_url=self.s3_endpoint_url,
+				access_key_id=self.s3_access_key_id,
+				secret_access_key=secret,
+				key_prefix=self.s3_key_prefix or "",
+			)
+		)
+		try:
+			storage.check_bucket()
+		except (StorageUnavailable, frappe.DoesNotExistError) as e:
+			frappe.throw(
+				_("Could not reach bucket {0}: {1}").format(self.s3_bucket, e), title=_("S3 Not Reachable")
+			)

@@ -5,7 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from customer_portal.documents.storage import get_storage
+from customer_portal.activity.log import record
+from customer_portal.documents.audit import log_access
+from customer_portal.documents.file_hooks import attach_stored_file
+from customer_portal.documents.storage import is_private_url, storage_for
 from customer_portal.permissions import ScopedDocument
 from customer_portal.records import validate_order_customer
 
@@ -35,8 +38,11 @@ class Document(ScopedDocument):
 		self.validate_file_is_private()
 		self.set_version()
 
+	def on_update(self):
+		attach_stored_file(self, "file")
+
 	def validate_file_is_private(self):
-		if self.file and not self.file.startswith("/private/files/"):
+		if self.file and not is_private_url(self.file):
 			frappe.throw(
 				_("Customer documents are stored privately. Attach the file again with 'Is Private' ticked."),
 				title=_("Public File"),
@@ -46,7 +52,7 @@ class Document(ScopedDocument):
 		"""A new file is a new version: recorded with who, when, its size and SHA-256, and the note."""
 		if not self.is_new() and not self.has_value_changed("file"):
 			return
-		storage = get_storage()
+		storage = storage_for(self.file)
 		version = max((row.version for row in self.versions), default=0) + 1
 		self.append(
 			"versions",
@@ -62,6 +68,8 @@ class Document(ScopedDocument):
 		)
 		self.version = version
 		self.version_note = None
+		log_access("Upload", "Allowed", self.name, self.customer, version)
+		record("Upload", "Document", self.name, {"version": version}, customer=self.customer)
 
 
 def on_doctype_update():

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime, today
 
+from customer_portal.notifications.events import invoices_became_overdue
 from customer_portal.permissions import ScopedDocument
 from customer_portal.portal.dashboard import forget_all
 from customer_portal.records import calculate_item_totals, validate_date_order, validate_order_customer
@@ -85,18 +86,29 @@ def get_invoice_status(docstatus, total, outstanding, due_date, on_date) -> str:
 def mark_overdue_invoices() -> None:
 	"""Daily: submitted invoices with an outstanding balance past their due date become Overdue."""
 	invoice = frappe.qb.DocType("Invoice")
+	becoming = (
+		(invoice.docstatus == 1)
+		& (invoice.outstanding_amount > 0)
+		& (invoice.due_date < today())
+		& invoice.status.isin(["Unpaid", "Partly Paid"])
+	)
+	rows = (
+		frappe.qb.from_(invoice)
+		.select(invoice.name, invoice.customer, invoice.due_date, invoice.outstanding_amount)
+		.where(becoming)
+		.for_update()
+		.run(as_dict=True)
+	)
+	if not rows:
+		return
 	(
 		frappe.qb.update(invoice)
 		.set(invoice.status, "Overdue")
 		.set(invoice.modified, now_datetime())
-		.where(
-			(invoice.docstatus == 1)
-			& (invoice.outstanding_amount > 0)
-			& (invoice.due_date < today())
-			& invoice.status.isin(["Unpaid", "Partly Paid"])
-		)
+		.where(invoice.name.isin([row.name for row in rows]))
 		.run()
 	)
+	invoices_became_overdue(rows)
 	forget_all()  # the bulk update bypasses the events that keep dashboards current
 
 

@@ -1,6 +1,7 @@
 import frappe
 from frappe import _, form_dict
 
+from customer_portal.documents.uploads import upload_choices
 from customer_portal.portal.context import page_size, portal_context
 from customer_portal.portal.formatting import day
 from customer_portal.portal.listing import choice_arg, fetch_page, like, list_args, page_start, read_filters
@@ -16,6 +17,7 @@ def get_context(context):
 	document = frappe.qb.DocType("Document")
 	conditions = read_filters(context, document, "modified")
 	context.document_types = frappe.get_all("Document Type", pluck="name", order_by="name asc")
+	context.upload_types = upload_choices()
 	context.document_type = choice_arg("type", context.document_types)
 	context.order = (form_dict.get("order") or "").strip()[:140]
 	if context.q:

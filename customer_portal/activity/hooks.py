@@ -1,0 +1,38 @@
+"""Where customer actions enter the activity log, apart from the app's own endpoints and pages."""
+
+from customer_portal.activity.log import record
+from customer_portal.permissions import get_permitted_customers
+
+AUTHENTICATION = {
+	("Login", "Success"): "Login",
+	("Login", "Failed"): "Failed Login",
+	("Logout", "Success"): "Logout",
+}
+# the account details a customer may change, and whose before/after values are kept
+CUSTOMER_SETTINGS = ("contact_email", "contact_phone", "billing_address", "tax_id")
+
+
+def authentication_logged(doc, method=None) -> None:
+	"""`after_insert` of Frappe's Activity Log: logins, logouts and failed logins of customer users."""
+	action = AUTHENTICATION.get((doc.operation, doc.status))
+	if not action or not doc.user or doc.user in ("Guest", "Administrator"):
+		return
+	if get_permitted_customers(doc.user) is None:
+		return  # staff
+	record(action, "User", doc.user, details={"subject": doc.subject}, user=doc.user)
+
+
+def customer_updated(doc, method=None) -> None:
+	"""`on_update` of Customer: account settings a customer user changed, with before and after values."""
+	if get_permitted_customers() is None:
+		return
+	before = doc.get_doc_before_save()
+	if not before:
+		return
+	changes = {
+		field: [before.get(field), doc.get(field)]
+		for field in CUSTOMER_SETTINGS
+		if (before.get(field) or "") != (doc.get(field) or "")
+	}
+	if changes:
+		record("Settings Change", "Customer", doc.name, details=changes, customer=doc.name)

@@ -1,0 +1,144 @@
+"""Notification emails: rendered from Email Templates admins edit in desk, in each recipient's language
+and time zone, queued through Frappe's Email Queue, each with a one-click unsubscribe link.
+
+The link in an email is the record's normal portal page (the customer logs in to follow it); the
+unsubscribe link carries a token that is an HMAC of (purpose, user, event type) under the site's secret,
+so it unsubscribes that user from that event type and nothing else.
+"""
+
+import hashlib
+import hmac
+from contextlib import contextmanager
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import frappe
+from frappe.utils import get_datetime, get_system_timezone, get_url
+from frappe.utils.verified_command import get_secret
+
+from customer_portal.notifications.events import EVENT_TYPES, portal_url
+
+TEMPLATE_PREFIX = "Customer Portal: "
+DIGEST_TEMPLATE = f"{TEMPLATE_PREFIX}Digest"
+UNSUBSCRIBE_PURPOSE = "customer-portal-unsubscribe"
+
+
+RECIPIENT_FIELDS = ["name", "email", "full_name", "language", "time_zone"]
+
+
+def recipients(users) -> dict:
+	"""The enabled users among `users`, with what their emails are rendered in, by name."""
+	return {
+		user.name: user
+		for user in frappe.get_all(
+			"User", filters={"name": ("in", list(users)), "enabled": 1}, fields=RECIPIENT_FIELDS
+		)
+	}
+
+
+def customer_names(customers) -> dict:
+	return dict(
+		frappe.get_all(
+			"Customer",
+			filters={"name": ("in", list(customers))},
+			fields=["name", "customer_name"],
+			as_list=True,
+		)
+	)
+
+
+def template_name(event_type: str) -> str:
+	return f"{TEMPLATE_PREFIX}{event_type}"
+
+
+def send_event_email(event, user, customer_name: str) -> None:
+	"""Queue the email for one event to one user (inside the caller's transaction)."""
+	template = frappe.get_cached_doc("Email Template", template_name(event.event_type))
+	with user_locale(user):
+		context = {
+			"event_type": event.event_type,
+			"subject": event.subject,
+			"reference_doctype": event.reference_doctype,
+			"reference_name": event.reference_name,
+			"details": frappe._dict(frappe.parse_json(event.details or "{}")),
+			"link": portal_url(event.reference_doctype, event.reference_name),
+			"user_name": user.full_name or user.name,
+			"customer_name": customer_name,
+			"unsubscribe_url": unsubscribe_url(user.name, event.event_type),
+			"preferences_url": get_url("/portal/notifications/preferences"),
+		}
+		subject, message = render(template, context)
+	queue_email(user, subject, message, event.reference_doctype, event.reference_name)
+
+
+def send_digest_email(user, mode: str, groups: list[dict]) -> None:
+	"""Queue one digest: `groups` of (customer_name, event_type, items of subject/link/when)."""
+	template = frappe.get_cached_doc("Email Template", DIGEST_TEMPLATE)
+	with user_locale(user) as zone:
+		for group in groups:
+			group["unsubscribe_url"] = unsubscribe_url(user.name, group["event_type"])
+			for item in group["items"]:
+				item["when"] = frappe.utils.format_datetime(local_time(item["creation"], zone), "medium")
+		context = {
+			"mode": mode,
+			"groups": groups,
+			"count": sum(len(group["items"]) for group in groups),
+			"user_name": user.full_name or user.name,
+			"preferences_url": get_url("/portal/notifications/preferences"),
+		}
+		subject, message = render(template, context)
+	queue_email(user, subject, message, "User", user.name)
+
+
+def render(template, context: dict) -> tuple[str, str]:
+	body = template.response_html if template.use_html else template.response
+	return (
+		frappe.render_template(template.subject, context).strip(),
+		frappe.render_template(body or "", context),
+	)
+
+
+def queue_email(user, subject: str, message: str, reference_doctype: str, reference_name: str) -> None:
+	frappe.sendmail(
+		recipients=[user.email or user.name],
+		subject=subject,
+		message=message,
+		reference_doctype=reference_doctype,
+		reference_name=reference_name,
+		# the template carries the app's own one-click link; Frappe's would unsubscribe from the record
+		add_unsubscribe_link=0,
+		delayed=True,
+	)
+
+
+@contextmanager
+def user_locale(user):
+	"""Render in the user's language; yields their time zone."""
+	previous = frappe.local.lang
+	frappe.local.lang = user.language or frappe.db.get_default("lang") or "en"
+	try:
+		yield ZoneInfo(user.time_zone or get_system_timezone())
+	finally:
+		frappe.local.lang = previous
+
+
+def local_time(value, zone: ZoneInfo):
+	"""A stored (system time zone) datetime as the user's wall-clock time, without tzinfo."""
+	system = ZoneInfo(get_system_timezone())
+	return get_datetime(value).replace(tzinfo=system).astimezone(zone).replace(tzinfo=None)
+
+
+def unsubscribe_token(user: str, event_type: str) -> str:
+	message = f"{UNSUBSCRIBE_PURPOSE}\n{user}\n{event_type}".encode()
+	return hmac.new(get_secret().encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_unsubscribe(user: str, event_type: str, token: str) -> bool:
+	if event_type not in EVENT_TYPES or not user or not token:
+		return False
+	return hmac.compare_digest(unsubscribe_token(user, event_type), token)
+
+
+def unsubscribe_url(user: str, event_type: str) -> str:
+	query = urlencode({"user": user, "type": event_type, "token": unsubscribe_token(user, event_type)})
+	return get_url(f"/portal/unsubscribe?{query}")

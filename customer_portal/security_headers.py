@@ -1,0 +1,83 @@
+"""Security headers on every response (`after_request`).
+
+All responses get `X-Content-Type-Options`, `Referrer-Policy`, `Permissions-Policy` and, over https,
+HSTS. Portal pages and the login page also get a Content-Security-Policy that forbids framing, plugins,
+foreign scripts, styles, images and connections, and form posts anywhere but this site (and the S3
+endpoint downloads are handed to). Desk keeps Frappe's own behaviour (no CSP: it frames print previews).
+
+Not yet strict: Frappe's website templates carry inline scripts without a nonce, so `script-src` still
+allows `'unsafe-inline'` (every value the portal renders is escaped; a nonce-only policy needs a portal
+shell of its own), and Frappe's Web Form pages also need `'unsafe-eval'`.
+"""
+
+from urllib.parse import urlsplit
+
+import frappe
+
+CSP_PATHS = ("/portal", "/login", "/update-password")
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def add_security_headers(response, request) -> None:
+	headers = response.headers
+	headers.setdefault("X-Content-Type-Options", "nosniff")
+	headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+	headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+	if _is_https(request):
+		headers.setdefault("Strict-Transport-Security", HSTS)
+	if request.path.startswith(CSP_PATHS) and "Content-Security-Policy" not in headers:
+		headers["Content-Security-Policy"] = portal_policy(request.path)
+		headers.setdefault("X-Frame-Options", "DENY")
+
+
+def portal_policy(path: str = "/portal") -> str:
+	form_targets = " ".join(["'self'", *_download_origins()])
+	# Frappe's Web Form script evaluates strings (depends_on expressions): only its pages allow that
+	scripts = "'self' 'unsafe-inline'" + (" 'unsafe-eval'" if _is_web_form(path) else "")
+	return "; ".join(
+		[
+			"default-src 'self'",
+			f"script-src {scripts}",
+			"style-src 'self' 'unsafe-inline'",
+			"img-src 'self' data: blob:",
+			"font-src 'self' data:",
+			"connect-src 'self'",
+			"object-src 'none'",
+			"base-uri 'self'",
+			f"form-action {form_targets}",
+			"frame-ancestors 'none'",
+		]
+	)
+
+
+def _download_origins() -> list[str]:
+	"""Where a download form may end up: the S3 endpoint its link redirects to, when S3 is in use."""
+	from customer_portal.documents.storage import s3_config
+
+	try:
+		config = s3_config()
+	except Exception:
+		return []
+	if not config:
+		return []
+	if config.endpoint_url:
+		parts = urlsplit(config.endpoint_url)
+		return [f"{parts.scheme}://{parts.netloc}"]
+	return ["https://*.amazonaws.com"]
+
+
+def _is_web_form(path: str) -> bool:
+	from customer_portal.request_guards import web_form_routes
+
+	route = path.strip("/")
+	return any(route == form or route.startswith(form + "/") for form in web_form_routes())
+
+
+def _is_https(request) -> bool:
+	if request.scheme == "https":
+		return True
+	# behind a TLS-terminating proxy that the site trusts (nginx sets it)
+	return frappe.get_request_header("X-Forwarded-Proto") == "https" and bool(
+		frappe.conf.get("host_name", "").startswith("https")
+	)

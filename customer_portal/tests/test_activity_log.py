@@ -1,0 +1,108 @@
+import json
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime
+
+from customer_portal.activity.log import archive_old_entries, record, seal_entries, verify
+from customer_portal.tests.fixtures import make_customer, make_user
+
+
+class TestActivityLog(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		# the sealer commits: a fresh user and customer per run keep reruns on one site independent
+		run = frappe.generate_hash(length=6)
+		cls.user = make_user(f"activity-{run}@example.com")
+		cls.customer = make_customer(f"Activity {run}", {cls.user: "Customer Admin"})
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def entries(self, count: int) -> list[int]:
+		frappe.set_user(self.user)
+		for index in range(count):
+			record("View", "Customer", self.customer, details={"n": index})
+		frappe.set_user("Administrator")
+		seal_entries(settle_seconds=0)
+		return frappe.get_all(
+			"Portal Activity", filters={"user": self.user}, pluck="name", order_by="name desc", limit=count
+		)[::-1]
+
+	def test_entries_chain_and_verify(self):
+		names = self.entries(3)
+		rows = frappe.get_all(
+			"Portal Activity",
+			filters={"name": ("in", names)},
+			fields=["name", "customer", "previous_hash", "entry_hash"],
+			order_by="name asc",
+		)
+		self.assertEqual({row.customer for row in rows}, {self.customer})
+		self.assertEqual(rows[1].previous_hash, rows[0].entry_hash)
+		self.assertEqual(rows[2].previous_hash, rows[1].entry_hash)
+		self.assertTrue(verify().intact, verify().problems)
+
+	def test_changes_in_the_database_are_detected(self):
+		names = self.entries(3)
+		original = frappe.db.sql(
+			"select * from `tabPortal Activity` where name = %s", names[1], as_dict=True
+		)[0]
+		try:
+			frappe.db.sql(
+				"update `tabPortal Activity` set details = %s where name = %s",
+				(json.dumps({"n": 99}), names[1]),
+			)
+			problems = verify().problems
+			self.assertTrue(any(f"entry {names[1]} was changed" in problem for problem in problems), problems)
+			frappe.db.sql("delete from `tabPortal Activity` where name = %s", names[1])
+			problems = verify().problems
+			self.assertTrue(
+				any(f"entry {names[2]} does not follow" in problem for problem in problems), problems
+			)
+		finally:
+			# put the entry back as it was, for the tests after this one
+			frappe.db.sql("delete from `tabPortal Activity` where name = %s", names[1])
+			frappe.db.bulk_insert("Portal Activity", list(original), [tuple(original.values())])
+		self.assertTrue(verify().intact, verify().problems)
+
+	def test_nobody_edits_or_deletes_entries(self):
+		name = self.entries(1)[0]
+		for user in ("Administrator", self.user):
+			frappe.set_user(user)
+			doc = frappe.get_doc("Portal Activity", name)
+			doc.action = "Login"
+			with self.assertRaises(frappe.PermissionError):
+				doc.save(ignore_permissions=True)
+			with self.assertRaises((frappe.PermissionError, frappe.DoesNotExistError)):
+				frappe.delete_doc("Portal Activity", name, ignore_permissions=True)
+
+	def test_archiving_keeps_the_chain_verifiable(self):
+		seal_entries(settle_seconds=0)
+		frappe.set_user(self.user)
+		for index in range(4):
+			record("Download", "Document", f"DOC-OLD-{index}")
+		frappe.set_user("Administrator")
+		old = frappe.get_all("Portal Activity", filters={"entry_hash": ("is", "not set")}, pluck="name")
+		# entries from long ago (made old before they are sealed: the hash covers the time)
+		frappe.db.sql(
+			"update `tabPortal Activity` set creation = %s where name in %s",
+			(add_days(now_datetime(), -400), old),
+		)
+		seal_entries(settle_seconds=0)
+		frappe.db.set_single_value("Customer Portal Settings", "activity_retention_days", 365)
+		archived = archive_old_entries()
+		self.assertGreaterEqual(archived, 4)
+		self.assertFalse(frappe.db.exists("Portal Activity", {"name": ("in", old)}))
+		archive = frappe.get_last_doc("Portal Activity Archive")
+		self.assertEqual(archive.entries, archived)
+		import gzip
+
+		from customer_portal.documents.storage import LocalStorage
+
+		with open(LocalStorage().path(archive.file), "rb") as f:
+			lines = gzip.decompress(f.read()).decode().splitlines()
+		self.assertEqual(len(lines), archived)
+		self.assertEqual(json.loads(lines[-1])["entry_hash"], archive.last_hash)
+		self.entries(2)
+		self.assertTrue(verify().intact, verify().problems)
