@@ -108,9 +108,11 @@ scheduler_events = {
 		"customer_portal.activity.log.archive_old_entries",
 	],
 	"cron": {
-		# digests go out in the morning (server time), weekly ones on Mondays
-		"0 7 * * *": ["customer_portal.notifications.digests.send_daily_digests"],
-		"0 7 * * 1": ["customer_portal.notifications.digests.send_weekly_digests"],
+		# every hour: digests whose moment (Digest Hour in each recipient's time zone) has come
+		"0 * * * *": [
+			"customer_portal.notifications.digests.send_daily_digests",
+			"customer_portal.notifications.digests.send_weekly_digests",
+		],
 		# events whose fan-out did not commit (a worker died) are queued again
 		"*/5 * * * *": ["customer_portal.notifications.dispatch.requeue_pending_events"],
 		# the activity log's hash chain is extended every minute

@@ -1,5 +1,9 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime
 
 from customer_portal.notifications.dispatch import dispatch_event
 from customer_portal.notifications.emails import unsubscribe_token, verify_unsubscribe
@@ -136,3 +140,66 @@ class TestRecipientLocale(FrappeTestCase):
 			expected = stored.replace(tzinfo=ZoneInfo(system)).astimezone(ZoneInfo("Asia/Tokyo"))
 			self.assertEqual(shown, expected.replace(tzinfo=None))
 		self.assertEqual(frappe.local.lang, before)
+
+
+class TestDigestSchedule(FrappeTestCase):
+	"""The moment a digest is due: Digest Hour in the recipient's zone (system times in, system times out)."""
+
+	def moment(self, now: str, zone: str, hour: int = 7, weekday: int | None = None) -> datetime:
+		from customer_portal.notifications.digests import digest_moment
+
+		system = ZoneInfo(frappe.utils.get_system_timezone())
+		# `now` is given in `zone`'s wall-clock time, converted to system time as the job sees it
+		now_system = get_datetime(now).replace(tzinfo=ZoneInfo(zone)).astimezone(system).replace(tzinfo=None)
+		moment = digest_moment(now_system, ZoneInfo(zone), hour, weekday)
+		return moment.replace(tzinfo=system).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+	def test_daily_moment_is_the_latest_digest_hour_in_the_users_zone(self):
+		for zone in ("Asia/Tokyo", "America/New_York", "UTC"):
+			self.assertEqual(self.moment("2026-03-10 08:30", zone), get_datetime("2026-03-10 07:00"))
+			self.assertEqual(self.moment("2026-03-10 06:59", zone), get_datetime("2026-03-09 07:00"))
+			self.assertEqual(self.moment("2026-03-10 07:00", zone), get_datetime("2026-03-10 07:00"))
+
+	def test_weekly_moment_falls_on_the_chosen_day(self):
+		# 2026-03-11 is a Wednesday; Monday = 0
+		self.assertEqual(self.moment("2026-03-11 12:00", "UTC", weekday=0), get_datetime("2026-03-09 07:00"))
+		self.assertEqual(self.moment("2026-03-09 06:00", "UTC", weekday=0), get_datetime("2026-03-02 07:00"))
+		self.assertEqual(self.moment("2026-03-11 12:00", "UTC", weekday=2), get_datetime("2026-03-11 07:00"))
+
+	def test_a_daylight_saving_change_keeps_the_wall_clock_hour(self):
+		# New York moved its clocks on 2026-03-08; a week later the digest is still at 07:00 local time
+		self.assertEqual(
+			self.moment("2026-03-09 08:00", "America/New_York", weekday=6), get_datetime("2026-03-08 07:00")
+		)
+		self.assertEqual(
+			self.moment("2026-03-08 08:00", "America/New_York", weekday=6), get_datetime("2026-03-08 07:00")
+		)
+
+	def test_settings_refuse_an_hour_outside_the_day(self):
+		settings = frappe.get_doc("Customer Portal Settings")
+		settings.digest_hour = 24
+		self.assertRaises(frappe.ValidationError, settings.save)
+
+
+class TestEmailRendering(FrappeTestCase):
+	def test_emails_render_exactly_as_frappes_standard_email(self):
+		from frappe.email.doctype.email_account.email_account import EmailAccount
+		from frappe.email.email_body import get_formatted_html
+
+		from customer_portal.notifications.rendering import formatted_html
+
+		account = EmailAccount.find_outgoing()
+		message = '<p>Order <a class="btn btn-primary" href="/portal/orders/X">X</a> moved.</p>'
+		expected = get_formatted_html("Subject", message, email_account=account)
+		# the second message reuses the stylesheet rules parsed for the first
+		self.assertEqual(formatted_html("Subject", message, email_account=account), expected)
+		self.assertEqual(formatted_html("Subject", message, email_account=account), expected)
+		self.assertIn("style=", expected.split("btn btn-primary")[1][:200])
+
+	def test_templates_are_compiled_once_and_guarded(self):
+		from customer_portal.notifications.rendering import render_string
+
+		self.assertEqual(render_string("Hi {{ name | e }}", {"name": "<b>"}), "Hi &lt;b&gt;")
+		self.assertEqual(render_string("Hi {{ name | e }}", {"name": "Ann"}), "Hi Ann")
+		self.assertRaises(frappe.ValidationError, render_string, "{{ ''.__class__ }}", {})
+		self.assertRaises(frappe.ValidationError, render_string, "{% if %}", {})

@@ -35,6 +35,8 @@ def mails() -> list:
 				"to": str(message["To"]),
 				"subject": str(message["Subject"]),
 				"body": body.get_content() if body else "",
+				"list_unsubscribe": str(message["List-Unsubscribe"] or ""),
+				"list_unsubscribe_post": str(message["List-Unsubscribe-Post"] or ""),
 			}
 		)
 	return found
@@ -157,15 +159,31 @@ class NotificationsTest(unittest.TestCase):
 		self.assertIn(f"/portal/orders/{order}", page)
 		self.assertRegex(self.clients[BOB].get("/portal").text, r'portal-bell-count">\d+')
 
+	def backdate(self, user: str, orders: list[str], days: int) -> None:
+		events = [self.notifications(order)[user].event for order in orders]
+		with site_connection() as frappe:
+			for event in events:
+				frappe.db.sql(
+					"""update `tabPortal Notification` set creation = creation - interval %s day
+					where event = %s and user = %s""",
+					(days, event, user),
+				)
+			frappe.db.commit()
+
 	def test_digests_hold_the_right_events_once_even_when_run_twice(self):
 		self.set_preference(BOB, STAGE, "Daily")
 		self.set_preference(DAVE, STAGE, "Weekly")
 		acme = [self.order_of(ACME, 1), self.order_of(ACME, 2)]
 		globex = self.order_of(GLOBEX, 1)
-		for order in (*acme, globex):
+		later = self.order_of(ACME, 6)
+		for order in (*acme, globex, later):
 			self.move(order)
-		wait_for(lambda: all(BOB in self.notifications(order) for order in acme))
+		wait_for(lambda: all(BOB in self.notifications(order) for order in (*acme, later)))
 		wait_for(lambda: DAVE in self.notifications(globex))
+		# these happened before the latest digest moment (a day, a week ago); `later` happened just now,
+		# after it, so it waits for the next digest
+		self.backdate(BOB, acme, days=1)
+		self.backdate(DAVE, [globex], days=8)
 		since = len(mails())
 		# two workers race on the same digest run
 		with site_connection() as frappe:
@@ -181,6 +199,8 @@ class NotificationsTest(unittest.TestCase):
 		for order in acme:
 			self.assertEqual(daily[0]["body"].count(f"/portal/orders/{order}"), 1)
 		self.assertNotIn(globex, daily[0]["body"])
+		self.assertNotIn(later, daily[0]["body"])
+		self.assertEqual(self.notifications(later)[BOB].email_status, "Pending")
 		self.assertNotIn(ACME, weekly[0]["body"])
 		self.assertIn(GLOBEX, weekly[0]["body"])
 		# nothing waits now: running it again sends nothing, not even an empty digest
@@ -214,7 +234,22 @@ class NotificationsTest(unittest.TestCase):
 		):
 			response = guest.post("/api/method/customer_portal.api.notifications.unsubscribe", data=forged)
 			self.assertEqual(response.status_code, 400, response.text[:200])
-		response = guest.post("/api/method/customer_portal.api.notifications.unsubscribe", data=query)
+		# the mail client's own button (RFC 8058): a POST of List-Unsubscribe=One-Click to the header's URL,
+		# which carries the same user, type and token as the page's button
+		self.assertEqual(message["list_unsubscribe_post"], "List-Unsubscribe=One-Click")
+		one_click = message["list_unsubscribe"].strip("<>")
+		self.assertEqual(
+			urlsplit(one_click).path, "/api/method/customer_portal.api.notifications.unsubscribe"
+		)
+		self.assertEqual({k: v[0] for k, v in parse_qs(urlsplit(one_click).query).items()}, query)
+		one_click = f"{urlsplit(one_click).path}?{urlsplit(one_click).query}"
+		# a link checker's GET is refused and changes nothing
+		self.assertEqual(guest.get(one_click).status_code, 403)
+		with site_connection():
+			from customer_portal.notifications.preferences import user_preferences
+
+			self.assertEqual(user_preferences(ALICE)[STAGE].email, "Immediately")
+		response = guest.post(one_click, data={"List-Unsubscribe": "One-Click"})
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		with site_connection():
 			from customer_portal.notifications.preferences import user_preferences

@@ -29,6 +29,8 @@ class CustomerPortalSettings(Document):
 			frappe.throw(_("Rows per Page must be between 5 and 100."), title=_("Invalid Page Size"))
 		if self.upload_max_mb and not 1 <= self.upload_max_mb <= 100:
 			frappe.throw(_("Upload Size Limit must be between 1 and 100 MB."), title=_("Invalid Size Limit"))
+		if not 0 <= (self.digest_hour or 0) <= 23:
+			frappe.throw(_("Digest Hour must be between 0 and 23."), title=_("Invalid Digest Hour"))
 		if self.storage_backend == "S3" and self.has_value_changed_in(S3_FIELDS):
 			self.check_bucket()
 
