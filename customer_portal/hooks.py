@@ -57,11 +57,26 @@ has_website_permission = {
 write_file = "customer_portal.documents.file_hooks.write_file"
 delete_file_data_content = "customer_portal.documents.file_hooks.delete_file_data_content"
 
-# Security headers on every response; a Content-Security-Policy on portal pages (security_headers.py)
-after_request = ["customer_portal.security_headers.add_security_headers"]
+# staff see and lift the sign-in throttle's lock on the User form
+doctype_js = {"User": "public/js/user_sign_in.js"}
 
-# Private file URLs and REST deletes: another customer's record answers like a missing one
-before_request = ["customer_portal.request_guards.guard_request"]
+# Security headers on every response; a Content-Security-Policy on portal pages (security_headers.py)
+# and a refused sign-in's count and Retry-After (accounts/login_throttle.py)
+after_request = [
+	"customer_portal.security_headers.add_security_headers",
+	"customer_portal.accounts.login_throttle.after_sign_in",
+]
+
+# The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);
+# private file URLs and REST deletes: another customer's record answers like a missing one
+before_request = [
+	"customer_portal.accounts.client_ip.use_client_ip",
+	"customer_portal.request_guards.guard_request",
+]
+
+# Sign-in throttling with exponential backoff and lockout, over Frappe's own tracker: a throttled account
+# or address is refused even with the right password, with the answer a wrong one gets
+on_login = "customer_portal.accounts.login_throttle.on_login"
 
 _FORGET_DASHBOARD = "customer_portal.portal.dashboard.forget_customer"
 # the logs outlive the records they name (the access and activity logs are append-only), and so do spent
@@ -90,7 +105,11 @@ doc_events = {
 	},
 	"Document": {"on_update": f"{_EVENTS}.document_updated"},
 	# the activity log: logins, logouts and failed logins (Frappe's own authentication log), account changes
-	"Activity Log": {"after_insert": "customer_portal.activity.hooks.authentication_logged"},
+	# (its address is the trusted client address; a failed sign-in counts towards the throttle)
+	"Activity Log": {
+		"before_insert": "customer_portal.activity.hooks.use_client_address",
+		"after_insert": "customer_portal.activity.hooks.authentication_logged",
+	},
 	"Customer": {"on_update": "customer_portal.activity.hooks.customer_updated"},
 	"Order Stage": {
 		"on_update": "customer_portal.portal.dashboard.forget_all",

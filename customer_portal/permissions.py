@@ -66,6 +66,12 @@ def is_unrestricted(user: str | None = None) -> bool:
 	return user == "Administrator" or not UNRESTRICTED_ROLES.isdisjoint(frappe.get_roles(user))
 
 
+def require_staff() -> None:
+	"""Staff actions (not `frappe.only_for`, which lets everyone through while tests run)."""
+	if not is_unrestricted():
+		raise frappe.PermissionError(_("Only portal staff may do this."))
+
+
 def get_permitted_customers(user: str | None = None, admin: bool = False) -> tuple[str, ...] | None:
 	"""Customers whose records `user` may see (with `admin`, those they administer); None means every
 	customer (staff)."""

@@ -82,6 +82,19 @@ def main() -> int:
 		stdout=subprocess.DEVNULL,
 	)
 
+	# the suites play a reverse proxy on loopback: X-Forwarded-For from 127.0.0.1 names the client, so a
+	# test can come from several addresses (test_http_sign_in_throttle checks that nobody else can)
+	bench(
+		args.bench,
+		"--site",
+		args.site,
+		"set-config",
+		"--parse",
+		"customer_portal_trusted_proxies",
+		'["127.0.0.1"]',
+		stdout=subprocess.DEVNULL,
+	)
+
 	services.current = services.Services(
 		args.bench, str(Path(args.bench).resolve() / "test-tools"), Path(args.bench).resolve() / "logs"
 	)

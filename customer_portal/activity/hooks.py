@@ -1,5 +1,10 @@
 """Where customer actions enter the activity log, apart from the app's own endpoints and pages."""
 
+import frappe
+from frappe import _
+
+from customer_portal.accounts.client_ip import client_ip
+from customer_portal.accounts.login_throttle import login_failed, move_frappe_ip_failure
 from customer_portal.activity.log import record
 from customer_portal.permissions import get_permitted_customers
 
@@ -12,8 +17,22 @@ AUTHENTICATION = {
 CUSTOMER_SETTINGS = ("contact_email", "contact_phone", "billing_address", "tax_id")
 
 
+def use_client_address(doc, method=None) -> None:
+	"""`before_insert` of Frappe's Activity Log: sign-ins are logged before `before_request` hooks run, so
+	Frappe would record the address a client wrote in X-Forwarded-For; record the trusted one."""
+	if getattr(frappe.local, "request", None) is None:
+		return
+	frappe_ip, real_ip = getattr(frappe.local, "request_ip", None), client_ip()
+	if doc.operation == "Login" and doc.status == "Failed":
+		move_frappe_ip_failure(frappe_ip, real_ip)
+	frappe.local.request_ip = doc.ip_address = real_ip
+
+
 def authentication_logged(doc, method=None) -> None:
-	"""`after_insert` of Frappe's Activity Log: logins, logouts and failed logins of customer users."""
+	"""`after_insert` of Frappe's Activity Log: logins, logouts and failed logins of customer users; a
+	failed sign-in also counts towards the sign-in throttle."""
+	if doc.operation == "Login" and doc.status == "Failed" and getattr(frappe.local, "request", None):
+		login_failed(doc.user if doc.user not in (None, "", _("Unknown User")) else None)
 	action = AUTHENTICATION.get((doc.operation, doc.status))
 	if not action or not doc.user or doc.user in ("Guest", "Administrator"):
 		return

@@ -10,6 +10,7 @@ ROLES = {STAFF_ROLE: 1, PORTAL_ROLE: 0, PORTAL_ADMIN_ROLE: 0}
 
 
 def after_install() -> None:
+	ensure_settings_defaults()
 	ensure_roles()
 	ensure_print_format()
 	ensure_web_forms()
@@ -20,10 +21,23 @@ def after_install() -> None:
 
 
 def after_migrate() -> None:
+	ensure_settings_defaults()
 	ensure_roles()
 	ensure_print_format()
 	ensure_web_forms()
 	ensure_notification_defaults()
+
+
+def ensure_settings_defaults() -> None:
+	"""Store the default of every Customer Portal Settings field that has none yet. Frappe fills a single
+	doctype's defaults only when it has no values at all, so a field added by an upgrade would read empty
+	(and an hour of 0 is a valid, different setting)."""
+	doctype = "Customer Portal Settings"
+	stored = set(frappe.db.sql("select field from `tabSingles` where doctype = %s", doctype, pluck=True))
+	for field in frappe.get_meta(doctype).fields:
+		if field.default is not None and field.default != "" and field.fieldname not in stored:
+			frappe.db.set_single_value(doctype, field.fieldname, field.default)
+	frappe.clear_document_cache(doctype, doctype)
 
 
 def ensure_roles() -> None:

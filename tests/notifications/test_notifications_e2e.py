@@ -3,58 +3,23 @@ Email Queue sends through a real SMTP server on loopback (aiosmtpd), and the sui
 Faults are real too: a worker SIGKILLed in the middle of a fan-out, a transaction rolled back.
 """
 
-import email
 import json
 import os
 import re
 import subprocess
 import time
 import unittest
-from email import policy
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pymysql
 import services
 from portal_client import BASE_URL, PortalClient, site_connection
+from received_mail import mails, to, use_test_mail_server, wait_for
 
-MAIL_DIR = Path(os.environ.get("CP_E2E_MAIL_DIR", "/nonexistent"))
 ALICE, BOB, DAVE = "alice@acme.example.com", "bob@acme.example.com", "dave@globex.example.com"
 ACME, GLOBEX = "Acme Logistics", "Globex Manufacturing"
 STAGE = "Order Stage Changed"
-
-
-def mails() -> list:
-	"""Every message the SMTP server received so far, parsed."""
-	found = []
-	for path in sorted(MAIL_DIR.glob("*.eml")):
-		message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-		body = message.get_body(preferencelist=("html", "plain"))
-		found.append(
-			{
-				"to": str(message["To"]),
-				"subject": str(message["Subject"]),
-				"body": body.get_content() if body else "",
-				"list_unsubscribe": str(message["List-Unsubscribe"] or ""),
-				"list_unsubscribe_post": str(message["List-Unsubscribe-Post"] or ""),
-			}
-		)
-	return found
-
-
-def wait_for(check, timeout: float = 60, interval: float = 0.25):
-	deadline = time.monotonic() + timeout
-	while time.monotonic() < deadline:
-		result = check()
-		if result:
-			return result
-		time.sleep(interval)
-	return check()
-
-
-def to(user: str, containing: str, since: int = 0) -> list:
-	"""Messages to `user` mentioning `containing`, among those received after the first `since`."""
-	return [m for m in mails()[since:] if user in m["to"] and containing in (m["subject"] + m["body"])]
 
 
 class NotificationsTest(unittest.TestCase):
@@ -62,26 +27,8 @@ class NotificationsTest(unittest.TestCase):
 	def setUpClass(cls):
 		if services.current is None or not services.current.mail_port:
 			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
+		use_test_mail_server()
 		with site_connection() as frappe:
-			if frappe.db.exists("Email Account", "Portal Test Mail"):
-				frappe.db.set_value(
-					"Email Account", "Portal Test Mail", "smtp_port", services.current.mail_port
-				)
-			else:
-				frappe.get_doc(
-					{
-						"doctype": "Email Account",
-						"email_account_name": "Portal Test Mail",
-						"email_id": "portal@example.com",
-						"enable_outgoing": 1,
-						"default_outgoing": 1,
-						"smtp_server": "127.0.0.1",
-						"smtp_port": services.current.mail_port,
-						"no_smtp_authentication": 1,
-						"use_tls": 0,
-						"use_ssl_for_outgoing": 0,
-					}
-				).insert(ignore_permissions=True)
 			cls.stages = frappe.get_all("Order Stage", pluck="name", order_by="sequence asc")
 		cls.staff = PortalClient("staff@portal.example.com")
 		cls.admin = PortalClient("Administrator")

@@ -31,8 +31,26 @@ class CustomerPortalSettings(Document):
 			frappe.throw(_("Upload Size Limit must be between 1 and 100 MB."), title=_("Invalid Size Limit"))
 		if not 0 <= (self.digest_hour or 0) <= 23:
 			frappe.throw(_("Digest Hour must be between 0 and 23."), title=_("Invalid Digest Hour"))
+		self.validate_sign_in_protection()
 		if self.storage_backend == "S3" and self.has_value_changed_in(S3_FIELDS):
 			self.check_bucket()
+
+	def validate_sign_in_protection(self):
+		for field in ("login_free_attempts", "login_ip_free_attempts", "login_lock_after"):
+			if not 1 <= (self.get(field) or 0) <= 1000:
+				frappe.throw(
+					_("{0} must be between 1 and 1000.").format(_(self.meta.get_label(field))),
+					title=_("Invalid Sign-in Protection"),
+				)
+		if not 1 <= (self.login_lockout_minutes or 0) <= 24 * 60:
+			frappe.throw(
+				_("Lockout Minutes must be between 1 and 1440."), title=_("Invalid Sign-in Protection")
+			)
+		if self.login_lock_after <= self.login_free_attempts:
+			frappe.throw(
+				_("Lock After must be more than the free attempts per account."),
+				title=_("Invalid Sign-in Protection"),
+			)
 
 	def has_value_changed_in(self, fields) -> bool:
 		return self.is_new() or any(self.has_value_changed(field) for field in fields)
