@@ -150,6 +150,10 @@ override_whitelisted_methods = {
 		"frappe.desk.search.search_widget",
 	)
 }
+# password reset answers the same whether or not the address has an account (accounts/password_reset.py)
+override_whitelisted_methods["frappe.core.doctype.user.user.reset_password"] = (
+	"customer_portal.accounts.password_reset.reset_password"
+)
 # Web Form submissions on customer-owned doctypes belong to the active customer (portal/web_forms.py)
 override_whitelisted_methods["frappe.website.doctype.web_form.web_form.accept"] = (
 	"customer_portal.portal.web_forms.accept"
