@@ -65,6 +65,7 @@ doctype_js = {"User": "public/js/user_sign_in.js"}
 after_request = [
 	"customer_portal.security_headers.add_security_headers",
 	"customer_portal.accounts.login_throttle.after_sign_in",
+	"customer_portal.portal.context.answer_not_found",
 ]
 
 # The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);

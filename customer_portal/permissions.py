@@ -30,13 +30,14 @@ CUSTOMER_FIELD = {
 	"Portal Event": "customer",
 	# a user's notifications: their customers' and their own (USER_FIELD)
 	"Portal Notification": "customer",
-	# customer admins read their own company's activity (ADMIN_SCOPED)
+	# customer admins read their own company's activity and invitations (ADMIN_SCOPED)
 	"Portal Activity": "customer",
+	"Portal Invitation": "customer",
 }
 # doctype -> the field naming the one user a row belongs to: a customer's user sees only their own rows
 USER_FIELD = {"Portal Notification": "user", "Portal Notification Preference": "user"}
 # doctypes whose rows a customer's user sees only for customers they administer
-ADMIN_SCOPED = frozenset({"Portal Activity"})
+ADMIN_SCOPED = frozenset({"Portal Activity", "Portal Invitation"})
 CUSTOMER_ADMIN = "Customer Admin"
 # child doctype -> its parent; child rows are scoped through their parent row
 CHILD_PARENT = {
@@ -54,8 +55,11 @@ TRUSTED_READS = frozenset({"read", "select"})
 
 # doctypes customers create or change only inside an app endpoint that opened a write window for them
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
-WRITE_WINDOWS = frozenset({"Document"})
+WRITE_WINDOWS = frozenset({"Document", "Portal Invitation"})
 WINDOWED_PTYPES = frozenset({"create", "write"})
+# doctype -> table field that customer users change only inside a write window for the doctype: a
+# customer's portal users are managed on /portal/users, while its admins edit the rest in a Web Form
+WINDOWED_TABLES = {"Customer": ("portal_users", ("user", "portal_role"))}
 
 _CACHE_KEY = "customer_portal_permitted_customers"
 _WINDOWS_KEY = "customer_portal_write_windows"
@@ -237,6 +241,8 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 		return None if _write_window_open(doc.doctype, ptype or "create") else False
 	if not scope.admits(doc) or (ptype not in TRUSTED_READS and not scope.admits(_stored_values(doc))):
 		raise_not_found(doc.doctype, doc.name)
+	if ptype == "write" and doc.doctype in WINDOWED_TABLES and _windowed_table_changed(doc):
+		return False
 	return None if _write_window_open(doc.doctype, ptype) else False
 
 
@@ -252,6 +258,22 @@ def portal_write(doctype: str):
 	finally:
 		if opened:
 			windows.discard(doctype)
+
+
+def _windowed_table_changed(doc) -> bool:
+	"""Whether `doc` changes its windowed table outside a write window for its doctype."""
+	if doc.doctype in frappe.local.flags.get(_WINDOWS_KEY, ()):
+		return False
+	field, columns = WINDOWED_TABLES[doc.doctype]
+	child = frappe.get_meta(doc.doctype).get_field(field).options
+	stored = frappe.get_all(
+		child,
+		filters={"parent": doc.name, "parenttype": doc.doctype, "parentfield": field},
+		fields=list(columns),
+		as_list=True,
+	)
+	current = [tuple(row.get(column) for column in columns) for row in doc.get(field) or ()]
+	return sorted(map(tuple, stored)) != sorted(current)
 
 
 def _write_window_open(doctype: str, ptype: str | None) -> bool:

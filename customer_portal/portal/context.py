@@ -18,8 +18,8 @@ NAVIGATION = (
 	("/portal/documents", "Documents"),
 	("/portal/account", "Account"),
 )
-# customer admins also see their company's activity
-ADMIN_NAVIGATION = ("/portal/activity", "Activity")
+# customer admins also manage their company's users and see its activity
+ADMIN_NAVIGATION = (("/portal/users", "Users"), ("/portal/activity", "Activity"))
 
 
 def require_login() -> None:
@@ -76,22 +76,35 @@ def portal_context(context, active: str) -> str | None:
 	context.customer = get_active_customer()
 	navigation = NAVIGATION
 	if context.customer and context.customer in (get_permitted_customers(admin=True) or ()):
-		navigation = (*NAVIGATION, ADMIN_NAVIGATION)
+		navigation = (*NAVIGATION, *ADMIN_NAVIGATION)
 	context.portal_nav = [(route, _(label)) for route, label in navigation]
 	context.unread = unread_count(context.customer) if context.customer else 0
 	context.title = context.portal["portal_name"]
 	return context.customer
 
 
+def page_not_found() -> None:
+	"""The site's 404 page, with status 404: Frappe renders its not-found page for a page's
+	PageDoesNotExistError with the request's status (200); `answer_not_found` sets it after rendering."""
+	frappe.local.flags.portal_page_not_found = True
+	raise frappe.PageDoesNotExistError
+
+
+def answer_not_found(response=None, request=None) -> None:
+	"""`after_request`: a portal page that answered "not found" says so in its status too."""
+	if response is not None and frappe.local.flags.get("portal_page_not_found"):
+		response.status_code = 404
+
+
 def load_record(doctype: str, name: str | None):
 	"""A record through the scoping policy; anything the user may not see is the site's 404 page."""
 	if not name:
-		raise frappe.PageDoesNotExistError
+		page_not_found()
 	try:
 		doc = frappe.get_doc(doctype, name)
 		doc.check_permission("read")
 	except (frappe.DoesNotExistError, frappe.PermissionError):
 		frappe.clear_messages()
-		raise frappe.PageDoesNotExistError from None
+		page_not_found()
 	record("View", doctype, doc.name, customer=doc.get(CUSTOMER_FIELD[doctype]))
 	return doc

@@ -279,6 +279,39 @@ class PortalBrowserTest(unittest.TestCase):
 		self.shot("document-versions")
 		self.assertEqual(self.dialogs, [])
 
+	def test_an_admin_invites_a_colleague_who_joins(self):
+		import re
+		import uuid
+
+		from received_mail import to, use_test_mail_server, wait_for
+
+		use_test_mail_server()
+		email = f"colleague-{uuid.uuid4().hex[:8]}@example.com"
+		self.login()
+		self.goto("/portal/users")
+		form = self.page.locator("form[action$='users.invite']")
+		form.locator("input[name=email]").fill(email)
+		form.locator("select[name=portal_role]").select_option("Member")
+		form.locator("button[type=submit]").click()
+		expect(self.page.locator(".alert-success")).to_contain_text("Invitation sent")
+		expect(self.page.locator("table", has_text="Open invitations")).to_contain_text(email)
+		self.shot("users")
+		message = wait_for(lambda: to(email, "/portal/invitation?token="))
+		self.assertTrue(message, "no invitation email")
+		link = re.search(r'href="([^"]*/portal/invitation\?token=[^"]+)"', message[0]["body"]).group(1)
+		# the colleague, in a browser of their own
+		self.context.clear_cookies()
+		self.page.goto(link.replace("&amp;", "&"))
+		self.page.fill("input[name=full_name]", "Cole League")
+		self.page.fill("input[name=new_password]", "password1")
+		self.page.click("button:has-text('Accept invitation')")
+		expect(self.page.locator(".portal-form-error")).to_be_visible()
+		self.page.fill("input[name=new_password]", "Quiet-Harbour-Lantern-42")
+		self.shot("invitation")
+		self.page.click("button:has-text('Accept invitation')")
+		self.page.wait_for_url("**/portal")
+		expect(self.page.locator("body")).to_contain_text("Acme Logistics")
+
 	def test_phone_width(self):
 		self.context.close()
 		self.context = self.browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)

@@ -3,14 +3,20 @@ document.addEventListener("DOMContentLoaded", () => {
 	for (const select of document.querySelectorAll("select[data-autosubmit]")) {
 		select.addEventListener("change", () => select.form.submit());
 	}
-	for (const form of document.querySelectorAll("form[data-portal-upload]")) {
-		enhanceUpload(form);
+	for (const form of document.querySelectorAll("form[data-portal-upload], form[data-portal-action]")) {
+		enhanceForm(form);
+	}
+	for (const button of document.querySelectorAll("button[data-confirm]")) {
+		button.addEventListener("click", (event) => {
+			if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+		});
 	}
 });
 
-// Uploads: send with fetch so a refusal is shown next to the form instead of replacing the page.
-function enhanceUpload(form) {
-	const error = form.querySelector(".portal-upload-error");
+// Uploads and actions: send with fetch so a refusal is shown next to the form instead of replacing the
+// page; on success the endpoint names the page to show next.
+function enhanceForm(form) {
+	const error = form.querySelector(".portal-upload-error, .portal-form-error");
 	const button = form.querySelector("button[type=submit]");
 	const type = form.querySelector("[data-upload-type]");
 	if (type) {
@@ -32,8 +38,9 @@ function enhanceUpload(form) {
 				credentials: "same-origin",
 			});
 			const data = await response.json().catch(() => ({}));
-			if (response.ok && data.message && data.message.url) {
-				window.location.assign(data.message.url);
+			if (response.ok) {
+				if (data.message && data.message.url) window.location.assign(data.message.url);
+				else window.location.reload();
 				return;
 			}
 			error.textContent = serverMessage(data) || form.dataset.failed;

@@ -2,7 +2,7 @@ import frappe
 from frappe import _, form_dict
 
 from customer_portal.permissions import get_permitted_customers
-from customer_portal.portal.context import page_size, portal_context
+from customer_portal.portal.context import page_not_found, page_size, portal_context
 from customer_portal.portal.listing import choice_arg, fetch_page, list_args, page_start
 
 no_cache = 1
@@ -15,7 +15,7 @@ def get_context(context):
 	if not customer:
 		return
 	if customer not in (get_permitted_customers(admin=True) or ()):
-		raise frappe.PermissionError(_("Only your company's portal admins see its activity."))
+		page_not_found()  # as for anything that is not theirs
 	activity = frappe.qb.DocType("Portal Activity")
 	context.actions = frappe.get_meta("Portal Activity").get_field("action").options.split("\n")
 	context.users = frappe.get_all(

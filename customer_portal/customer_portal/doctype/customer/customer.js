@@ -5,6 +5,7 @@
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		if (frm.is_new()) return;
+		frm.add_custom_button(__("Invite to Portal"), () => invite_to_portal(frm));
 		const wrapper = frm.get_field("activity_timeline").$wrapper;
 		wrapper.html(`
 			<div class="cp-activity">
@@ -76,3 +77,34 @@ frappe.ui.form.on("Customer", {
 		load(false);
 	},
 });
+
+// An invitation email with a single-use link (accounts/invitations.py); the contact chooses a password.
+function invite_to_portal(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Invite to {0}", [frm.doc.customer_name]),
+		fields: [
+			{ fieldname: "email", fieldtype: "Data", options: "Email", label: __("Email"), reqd: 1 },
+			{
+				fieldname: "portal_role",
+				fieldtype: "Select",
+				options: "Member\nCustomer Admin",
+				default: "Member",
+				label: __("Portal Role"),
+			},
+		],
+		primary_action_label: __("Send Invitation"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "customer_portal.api.users.invite",
+					args: { ...values, customer: frm.doc.name },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Invitation sent"), indicator: "green" });
+				});
+		},
+	});
+	dialog.show();
+}

@@ -36,6 +36,11 @@ class CustomerPortalSettings(Document):
 			self.check_bucket()
 
 	def validate_sign_in_protection(self):
+		if not 1 <= (self.invitation_hours or 0) <= 720:
+			frappe.throw(
+				_("Invitation Link Lifetime must be between 1 and 720 hours."),
+				title=_("Invalid Invitation Lifetime"),
+			)
 		for field in ("login_free_attempts", "login_ip_free_attempts", "login_lock_after"):
 			if not 1 <= (self.get(field) or 0) <= 1000:
 				frappe.throw(
