@@ -32,6 +32,7 @@ _SCOPED_DOCTYPES = (
 	"Portal Notification",
 	"Portal Notification Preference",
 	"Portal Activity",
+	"Portal Invitation",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",

@@ -114,3 +114,24 @@ def make_document(customer: str, title: str = "Test document", **fields) -> str:
 		}
 	).insert()
 	return doc.name
+
+
+def make_outgoing_email_account() -> str:
+	"""An outgoing Email Account, so that mail can be queued (nothing is sent while tests run)."""
+	name = "Portal Unit Tests"
+	if not frappe.db.exists("Email Account", name):
+		account = frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": "unit-tests@example.com",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": 2525,
+				"no_smtp_authentication": 1,
+			}
+		)
+		account.flags.ignore_validate = True  # no SMTP server to check against
+		account.insert(ignore_permissions=True)
+	return name

@@ -7,7 +7,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from customer_portal.accounts import invitations, members
 from customer_portal.accounts.invitations import InvitationInvalid, find, token_hash
-from customer_portal.tests.fixtures import make_customer, make_user
+from customer_portal.tests.fixtures import make_customer, make_outgoing_email_account, make_user
 
 
 def sent_token(invitation: str) -> str:
@@ -29,6 +29,7 @@ class TestInvitations(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		make_outgoing_email_account()
 		cls.admin = make_user("invite-admin@example.com")
 		cls.member = make_user("invite-member@example.com")
 		cls.other_admin = make_user("invite-other-admin@example.com")

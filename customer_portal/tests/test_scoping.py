@@ -313,15 +313,14 @@ class TestScoping(FrappeTestCase):
 			self.assertEqual(outcome(probe, self.customer_b), outcome(probe, MISSING["Customer"]))
 		finally:
 			frappe.db.rollback(save_point="probe")
-		# on its own customer a customer admin may edit contact details, never the access list or status
-		frappe.client.save(
-			{
-				**frappe.client.get("Customer", self.customer_a),
-				"tax_id": "A-123",
-				"status": "Inactive",
-				"portal_users": [{"user": self.b_member, "portal_role": "Customer Admin"}],
-			}
-		)
+		# on its own customer a customer admin may edit contact details, never the status (kept as it
+		# was) or the access list (refused: it changes only through /portal/users)
+		own = frappe.client.get("Customer", self.customer_a)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.client.save(
+				{**own, "portal_users": [{"user": self.b_member, "portal_role": "Customer Admin"}]}
+			)
+		frappe.client.save({**own, "tax_id": "A-123", "status": "Inactive"})
 		self.as_user(self.a_member)
 		with self.assertRaises(frappe.PermissionError):
 			frappe.client.set_value("Customer", self.customer_a, "tax_id", "X")
