@@ -67,14 +67,20 @@ after_request = [
 	"customer_portal.security_headers.add_security_headers",
 	"customer_portal.accounts.login_throttle.after_sign_in",
 	"customer_portal.portal.context.answer_not_found",
+	"customer_portal.accounts.sessions.set_cookie_lifetime",
 ]
 
 # The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);
 # private file URLs and REST deletes: another customer's record answers like a missing one
 before_request = [
 	"customer_portal.accounts.client_ip.use_client_ip",
+	"customer_portal.accounts.sessions.enforce",
 	"customer_portal.request_guards.guard_request",
 ]
+
+# Portal sessions: idle timeout, absolute lifetime, remember me, simultaneous sessions (accounts/sessions.py)
+on_session_creation = "customer_portal.accounts.sessions.on_session_creation"
+web_include_js = ["/assets/customer_portal/js/remember_me.js"]
 
 # Sign-in throttling with exponential backoff and lockout, over Frappe's own tracker: a throttled account
 # or address is refused even with the right password, with the answer a wrong one gets

@@ -5,6 +5,7 @@ Screenshots of every page go to $CP_E2E_OUTPUT (the test run's output folder).
 
 import json
 import os
+import time
 import unittest
 from pathlib import Path
 
@@ -106,9 +107,15 @@ class PortalBrowserTest(unittest.TestCase):
 		self.assertIn("/login", self.page.url)
 		self.page.fill("#login_email", ALICE)
 		self.page.fill("#login_password", DEMO_PASSWORD)
+		# remember me: the session then outlives the browser (its cookie gets a lifetime)
+		self.page.check("#cp-remember-me")
+		self.shot("login")
 		self.page.click(".btn-login")
 		self.page.wait_for_url("**/portal/orders?stage=Shipped")
 		expect(self.page.locator("h1")).to_have_text("Orders")
+		sid = next(cookie for cookie in self.context.cookies() if cookie["name"] == "sid")
+		self.assertGreater(sid["expires"], time.time() + 13 * 86400)
+		self.assertTrue(sid["httpOnly"])
 
 	def test_dashboard(self):
 		self.login()

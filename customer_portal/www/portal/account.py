@@ -3,6 +3,7 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
+from customer_portal.accounts.sessions import my_sessions
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.web_forms import ACCOUNT_DETAILS_ROUTE
 
@@ -22,3 +23,6 @@ def get_context(context):
 		for row in context.doc.portal_users
 	]
 	context.me = frappe.session.user
+	context.sessions = my_sessions()
+	for row in context.sessions:
+		row.last_seen = frappe.utils.format_datetime(row.last_active, "medium")

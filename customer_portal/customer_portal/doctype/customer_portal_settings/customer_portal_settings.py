@@ -32,8 +32,21 @@ class CustomerPortalSettings(Document):
 		if not 0 <= (self.digest_hour or 0) <= 23:
 			frappe.throw(_("Digest Hour must be between 0 and 23."), title=_("Invalid Digest Hour"))
 		self.validate_sign_in_protection()
+		self.validate_sessions()
 		if self.storage_backend == "S3" and self.has_value_changed_in(S3_FIELDS):
 			self.check_bucket()
+
+	def validate_sessions(self):
+		for field, low, high in (
+			("portal_idle_minutes", 5, 1440),
+			("portal_session_hours", 1, 720),
+			("remember_me_days", 1, 90),
+		):
+			if not low <= (self.get(field) or 0) <= high:
+				frappe.throw(
+					_("{0} must be between {1} and {2}.").format(_(self.meta.get_label(field)), low, high),
+					title=_("Invalid Session Policy"),
+				)
 
 	def validate_sign_in_protection(self):
 		if not 1 <= (self.invitation_hours or 0) <= 720:
