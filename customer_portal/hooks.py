@@ -33,6 +33,7 @@ _SCOPED_DOCTYPES = (
 	"Portal Notification Preference",
 	"Portal Activity",
 	"Portal Invitation",
+	"Portal API Token",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -77,6 +78,9 @@ before_request = [
 	"customer_portal.accounts.sessions.enforce",
 	"customer_portal.request_guards.guard_request",
 ]
+
+# Named API tokens of portal users: a Bearer token makes the request its user's (accounts/api_tokens.py)
+auth_hooks = ["customer_portal.accounts.api_tokens.authenticate"]
 
 # Portal sessions: idle timeout, absolute lifetime, remember me, simultaneous sessions (accounts/sessions.py)
 on_session_creation = "customer_portal.accounts.sessions.on_session_creation"

@@ -35,7 +35,11 @@ CUSTOMER_FIELD = {
 	"Portal Invitation": "customer",
 }
 # doctype -> the field naming the one user a row belongs to: a customer's user sees only their own rows
-USER_FIELD = {"Portal Notification": "user", "Portal Notification Preference": "user"}
+USER_FIELD = {
+	"Portal Notification": "user",
+	"Portal Notification Preference": "user",
+	"Portal API Token": "user",
+}
 # doctypes whose rows a customer's user sees only for customers they administer
 ADMIN_SCOPED = frozenset({"Portal Activity", "Portal Invitation"})
 CUSTOMER_ADMIN = "Customer Admin"
@@ -52,10 +56,12 @@ VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
 # permission types answered from the row as loaded; any other (write, delete, print, ...) re-reads the
 # stored owner, so a request body cannot move another customer's record into scope
 TRUSTED_READS = frozenset({"read", "select"})
+# what a read-only API token may do
+READ_PTYPES = frozenset({"read", "select", "print", "report", "export"})
 
 # doctypes customers create or change only inside an app endpoint that opened a write window for them
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
-WRITE_WINDOWS = frozenset({"Document", "Portal Invitation"})
+WRITE_WINDOWS = frozenset({"Document", "Portal Invitation", "Portal API Token"})
 WINDOWED_PTYPES = frozenset({"create", "write"})
 # doctype -> table field that customer users change only inside a write window for the doctype: a
 # customer's portal users are managed on /portal/users, while its admins edit the rest in a Web Form
@@ -226,6 +232,8 @@ def _child_query_conditions(doctype: str, user: str | None) -> str:
 
 def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
 	"""Deny (as not found) any row outside the user's scope; otherwise leave the decision to roles."""
+	if (ptype or "read") not in READ_PTYPES and frappe.local.flags.get("api_token_read_only"):
+		return False  # a read-only API token (accounts/api_tokens.py) writes nothing, whatever the method
 	if doc.doctype == "File":
 		return _file_permission(doc, ptype, user)
 	scope = get_scope(doc.doctype, user)

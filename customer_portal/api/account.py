@@ -1,9 +1,9 @@
-"""The signed-in user's own sessions (the *Active sessions* section of /portal/account)."""
+"""The signed-in user's own sessions and API tokens (sections of /portal/account)."""
 
 import frappe
 from frappe import _
 
-from customer_portal.accounts import sessions
+from customer_portal.accounts import api_tokens, sessions
 from customer_portal.activity.log import record
 
 
@@ -27,3 +27,20 @@ def sign_out_other_sessions() -> dict:
 	ended = sessions.sign_out()
 	record("Logout", "User", frappe.session.user, details={"signed out": f"{ended} other sessions"})
 	return {"url": "/portal/account#sessions"}
+
+
+@frappe.whitelist(methods=["POST"])
+def create_api_token(label: str, access: str = "Read Only", expires_on: str | None = None) -> dict:
+	_require_signed_in()
+	name, token = api_tokens.create(label, access, expires_on)
+	record("Settings Change", "Portal API Token", name, details={"created": label, "access": access})
+	# shown this once; only its hash is kept
+	return {"name": name, "reveal": token}
+
+
+@frappe.whitelist(methods=["POST"])
+def revoke_api_token(name: str) -> dict:
+	_require_signed_in()
+	api_tokens.revoke(name)
+	record("Settings Change", "Portal API Token", name, details={"revoked": True})
+	return {"url": "/portal/account#api-tokens"}

@@ -39,6 +39,15 @@ function enhanceForm(form) {
 			});
 			const data = await response.json().catch(() => ({}));
 			if (response.ok) {
+				const reveal = form.querySelector("[data-reveal]");
+				if (reveal && data.message && data.message.reveal) {
+					// a secret shown once (an API token): as text, never as HTML
+					reveal.querySelector("code").textContent = data.message.reveal;
+					reveal.hidden = false;
+					button.disabled = false;
+					form.reset();
+					return;
+				}
 				if (data.message && data.message.url) window.location.assign(data.message.url);
 				else window.location.reload();
 				return;

@@ -3,6 +3,7 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
+from customer_portal.accounts.api_tokens import my_tokens
 from customer_portal.accounts.sessions import my_sessions
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.web_forms import ACCOUNT_DETAILS_ROUTE
@@ -26,3 +27,7 @@ def get_context(context):
 	context.sessions = my_sessions()
 	for row in context.sessions:
 		row.last_seen = frappe.utils.format_datetime(row.last_active, "medium")
+	context.tokens = my_tokens()
+	for row in context.tokens:
+		row.expires = frappe.utils.formatdate(row.expires_on) if row.expires_on else ""
+		row.last_used = frappe.utils.format_datetime(row.last_used_on, "medium") if row.last_used_on else ""
