@@ -166,6 +166,10 @@ override_whitelisted_methods = {
 override_whitelisted_methods["frappe.core.doctype.user.user.reset_password"] = (
 	"customer_portal.accounts.password_reset.reset_password"
 )
+# self sign-up: closed by default, one answer for every address, never a customer (accounts/sign_up.py)
+override_whitelisted_methods["frappe.core.doctype.user.user.sign_up"] = (
+	"customer_portal.accounts.sign_up.sign_up"
+)
 # Web Form submissions on customer-owned doctypes belong to the active customer (portal/web_forms.py)
 override_whitelisted_methods["frappe.website.doctype.web_form.web_form.accept"] = (
 	"customer_portal.portal.web_forms.accept"

@@ -18,6 +18,8 @@ def after_install() -> None:
 	# the portal faces the public internet: error pages must not show tracebacks (admins may re-enable
 	# "Show Full Error" in System Settings on a private site)
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
+	# sign-up is closed until admins open it in Customer Portal Settings (accounts/sign_up.py)
+	frappe.db.set_single_value("Website Settings", "disable_signup", 1)
 
 
 def after_migrate() -> None:

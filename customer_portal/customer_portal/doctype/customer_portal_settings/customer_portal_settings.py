@@ -70,6 +70,11 @@ class CustomerPortalSettings(Document):
 				title=_("Invalid Sign-in Protection"),
 			)
 
+	def on_update(self):
+		from customer_portal.accounts.sign_up import keep_website_settings_in_step
+
+		keep_website_settings_in_step(self)
+
 	def has_value_changed_in(self, fields) -> bool:
 		return self.is_new() or any(self.has_value_changed(field) for field in fields)
 
