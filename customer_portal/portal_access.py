@@ -10,26 +10,33 @@ from frappe.permissions import add_user_permission
 from customer_portal.permissions import (
 	PORTAL_ADMIN_ROLE,
 	PORTAL_ROLE,
+	TWO_FACTOR_ROLE,
 	clear_permitted_customers_cache,
 )
 
 
 def get_links(user: str) -> list[dict]:
 	link = frappe.qb.DocType("Customer Portal User")
+	customer = frappe.qb.DocType("Customer")
 	return (
 		frappe.qb.from_(link)
-		.select(link.parent.as_("customer"), link.portal_role)
+		.join(customer)
+		.on(customer.name == link.parent)
+		.select(link.parent.as_("customer"), link.portal_role, customer.require_two_factor)
 		.where((link.user == user) & (link.parenttype == "Customer") & (link.parentfield == "portal_users"))
 		.run(as_dict=True)
 	)
 
 
-def implied_access(links: list[dict]) -> tuple[set[str], set[str]]:
-	"""What a user's customer links imply: (customers with a User Permission, portal roles)."""
+def implied_access(links: list[dict], two_factor_chosen: bool = False) -> tuple[set[str], set[str]]:
+	"""What a user's customer links imply: (customers with a User Permission, portal roles). The
+	two-factor role comes with a customer that requires it, or with the user's own choice."""
 	customers = {link["customer"] for link in links}
 	roles = set()
 	if links:
 		roles.add(PORTAL_ROLE)
+		if two_factor_chosen or any(link.get("require_two_factor") for link in links):
+			roles.add(TWO_FACTOR_ROLE)
 	if any(link["portal_role"] == "Customer Admin" for link in links):
 		roles.add(PORTAL_ADMIN_ROLE)
 	return customers, roles
@@ -39,7 +46,9 @@ def sync_user_access(user: str) -> None:
 	"""Grant or revoke the portal roles and Customer User Permissions `user` should have."""
 	if user in ("Administrator", "Guest") or not frappe.db.exists("User", user):
 		return
-	customers, wanted = implied_access(get_links(user))
+	from customer_portal.accounts.two_factor import chosen_by
+
+	customers, wanted = implied_access(get_links(user), chosen_by(user))
 
 	# User Permissions are system-owned records kept on the user's behalf: the staff member editing a
 	# Customer need not be allowed to edit User Permissions directly
@@ -63,7 +72,7 @@ def sync_user_access(user: str) -> None:
 def _set_portal_roles(user: str, wanted: set[str]) -> None:
 	doc = frappe.get_doc("User", user)
 	current = {row.role for row in doc.roles}
-	managed = {PORTAL_ROLE, PORTAL_ADMIN_ROLE}
+	managed = {PORTAL_ROLE, PORTAL_ADMIN_ROLE, TWO_FACTOR_ROLE}
 	to_add = wanted - current
 	to_remove = (managed - wanted) & current
 	if not to_add and not to_remove:

@@ -1,9 +1,9 @@
-"""The signed-in user's own sessions and API tokens (sections of /portal/account)."""
+"""The signed-in user's own sessions, API tokens and two-factor sign-in (sections of /portal/account)."""
 
 import frappe
 from frappe import _
 
-from customer_portal.accounts import api_tokens, sessions
+from customer_portal.accounts import api_tokens, sessions, two_factor
 from customer_portal.activity.log import record
 
 
@@ -44,3 +44,10 @@ def revoke_api_token(name: str) -> dict:
 	api_tokens.revoke(name)
 	record("Settings Change", "Portal API Token", name, details={"revoked": True})
 	return {"url": "/portal/account#api-tokens"}
+
+
+@frappe.whitelist(methods=["POST"])
+def set_two_factor(on: int | str) -> dict:
+	_require_signed_in()
+	two_factor.choose(bool(int(on)))
+	return {"url": "/portal/account#two-factor"}

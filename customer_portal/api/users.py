@@ -4,7 +4,7 @@ and the Customer form (`accounts/invitations.py`, `accounts/members.py` hold the
 import frappe
 from frappe.rate_limiter import rate_limit
 
-from customer_portal.accounts import invitations, members
+from customer_portal.accounts import invitations, members, two_factor
 from customer_portal.portal.context import get_active_customer
 
 USERS_PAGE = "/portal/users"
@@ -50,3 +50,9 @@ def remove_user(user: str, customer: str | None = None) -> dict:
 def accept_invitation(token: str, full_name: str | None = None, new_password: str | None = None) -> dict:
 	invitations.accept(token, full_name, new_password)
 	return {"url": "/portal"}
+
+
+@frappe.whitelist(methods=["POST"])
+def require_two_factor(required: int | str, customer: str | None = None) -> dict:
+	two_factor.require_for_customer(_customer(customer), bool(int(required)))
+	return {"url": f"{USERS_PAGE}?done=two-factor"}

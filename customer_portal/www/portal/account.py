@@ -3,6 +3,7 @@ from urllib.parse import quote
 import frappe
 from frappe import _
 
+from customer_portal.accounts import two_factor
 from customer_portal.accounts.api_tokens import my_tokens
 from customer_portal.accounts.sessions import my_sessions
 from customer_portal.portal.context import load_record, portal_context
@@ -31,3 +32,5 @@ def get_context(context):
 	for row in context.tokens:
 		row.expires = frappe.utils.formatdate(row.expires_on) if row.expires_on else ""
 		row.last_used = frappe.utils.format_datetime(row.last_used_on, "medium") if row.last_used_on else ""
+	context.two_factor_required = two_factor.required_for(frappe.session.user)
+	context.two_factor_on = context.two_factor_required or two_factor.chosen_by(frappe.session.user)

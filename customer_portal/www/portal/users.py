@@ -10,6 +10,7 @@ DONE = {
 	"revoked": "Invitation revoked.",
 	"changed": "Role changed.",
 	"removed": "Access removed.",
+	"two-factor": "Two-factor sign-in setting saved.",
 }
 
 
@@ -37,4 +38,5 @@ def get_context(context):
 	for row in context.invitations:
 		row.expires = frappe.utils.format_datetime(row.expires_on, "medium")
 	context.roles = [(role, _(role)) for role in ROLES]
+	context.require_two_factor = bool(frappe.db.get_value("Customer", customer, "require_two_factor"))
 	context.done = _(DONE[form_dict.done]) if form_dict.get("done") in DONE else ""

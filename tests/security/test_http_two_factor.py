@@ -1,0 +1,111 @@
+"""Two-factor sign-in over HTTP: a customer admin requires it for the company, a member then needs the
+authenticator app's code (a wrong one is refused), and a user can choose it for themselves."""
+
+import unittest
+import uuid
+
+import pyotp
+import requests
+import services
+from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, site_connection
+from received_mail import to, use_test_mail_server, wait_for
+
+LOGIN = f"{BASE_URL}/api/method/login"
+
+
+def who(session: requests.Session) -> str:
+	response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
+	return response.json().get("message", "Guest") if response.ok else "Guest"
+
+
+def roles(user: str) -> list[str]:
+	with site_connection() as frappe:
+		return frappe.get_roles(user)
+
+
+class TwoFactorTest(unittest.TestCase):
+	@classmethod
+	def setUpClass(cls):
+		if services.current is None or not services.current.mail_port:
+			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
+		use_test_mail_server()
+		suffix = uuid.uuid4().hex[:8]
+		cls.admin_user, cls.member = f"tfa-admin-{suffix}@example.com", f"tfa-member-{suffix}@example.com"
+		with site_connection() as frappe:
+			for email in (cls.admin_user, cls.member):
+				frappe.get_doc(
+					{
+						"doctype": "User",
+						"email": email,
+						"first_name": "Two Factor",
+						"send_welcome_email": 0,
+						"user_type": "Website User",
+						"new_password": DEMO_PASSWORD,
+					}
+				).insert(ignore_permissions=True)
+			cls.customer = (
+				frappe.get_doc(
+					{
+						"doctype": "Customer",
+						"customer_name": f"Two Factor {suffix}",
+						"portal_users": [
+							{"user": cls.admin_user, "portal_role": "Customer Admin"},
+							{"user": cls.member, "portal_role": "Member"},
+						],
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		cls.admin = PortalClient(cls.admin_user)
+
+	def require(self, on: bool) -> None:
+		response = self.admin.call("customer_portal.api.users.require_two_factor", "POST", required=int(on))
+		self.assertEqual(response.status_code, 200, response.text[:300])
+
+	def test_a_required_second_factor_is_asked_for_and_checked(self):
+		self.require(True)
+		self.assertIn("Customer Portal 2FA", roles(self.member))
+		session = requests.Session()
+		first = session.post(LOGIN, data={"usr": self.member, "pwd": DEMO_PASSWORD})
+		self.assertEqual(first.status_code, 200, first.text[:300])
+		step = first.json()
+		self.assertTrue(step["verification"] and step["tmp_id"], step)
+		self.assertEqual(who(session), "Guest")  # the password alone signs nobody in
+		# the first time, Frappe emails the QR code for the authenticator app
+		self.assertTrue(wait_for(lambda: to(self.member, "qrcode")), "no QR code email")
+		wrong = session.post(LOGIN, data={"otp": "000000", "tmp_id": step["tmp_id"]})
+		self.assertEqual(wrong.status_code, 401, wrong.text[:300])
+		self.assertEqual(who(session), "Guest")
+		with site_connection():
+			from frappe.twofactor import get_otpsecret_for_
+
+			secret = get_otpsecret_for_(self.member)
+		right = session.post(LOGIN, data={"otp": pyotp.TOTP(secret).now(), "tmp_id": step["tmp_id"]})
+		self.assertEqual(right.status_code, 200, right.text[:300])
+		self.assertEqual(who(session), self.member)
+		# while the company requires it, the member cannot turn it off
+		member = PortalClient()
+		member.session = session
+		member.session.headers["X-Frappe-CSRF-Token"] = (
+			session.get(f"{BASE_URL}/portal").text.split('csrf_token = "')[1].split('"')[0]
+		)
+		off = member.call("customer_portal.api.account.set_two_factor", "POST", on=0)
+		self.assertEqual(off.status_code, 417, off.text[:300])
+		# made optional again: the role goes and the password is enough
+		self.require(False)
+		self.assertNotIn("Customer Portal 2FA", roles(self.member))
+		plain = requests.Session()
+		plain.post(LOGIN, data={"usr": self.member, "pwd": DEMO_PASSWORD})
+		self.assertEqual(who(plain), self.member)
+
+	def test_a_user_chooses_it_for_themselves(self):
+		self.require(False)
+		for on in (1, 0):
+			response = self.admin.call("customer_portal.api.account.set_two_factor", "POST", on=on)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			self.assertEqual("Customer Portal 2FA" in roles(self.admin_user), bool(on))
+		# a member cannot set the company's rule
+		member = PortalClient(self.member)
+		response = member.call("customer_portal.api.users.require_two_factor", "POST", required=1)
+		self.assertEqual(response.status_code, 404)
