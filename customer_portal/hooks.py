@@ -88,7 +88,11 @@ web_include_js = ["/assets/customer_portal/js/remember_me.js"]
 
 # Sign-in throttling with exponential backoff and lockout, over Frappe's own tracker: a throttled account
 # or address is refused even with the right password, with the answer a wrong one gets
-on_login = "customer_portal.accounts.login_throttle.on_login"
+on_login = [
+	"customer_portal.accounts.login_throttle.on_login",
+	# and portal users who sign in with two factors give the code (accounts/two_factor.py)
+	"customer_portal.accounts.two_factor.on_login",
+]
 
 _FORGET_DASHBOARD = "customer_portal.portal.dashboard.forget_customer"
 # the logs outlive the records they name (the access and activity logs are append-only), and so do spent

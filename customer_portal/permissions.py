@@ -16,8 +16,6 @@ from frappe.model.document import Document
 STAFF_ROLE = "Customer Portal Staff"
 PORTAL_ROLE = "Customer Portal User"
 PORTAL_ADMIN_ROLE = "Customer Portal Admin"
-# held by portal users who sign in with a second factor (Frappe's 2FA is per role: accounts/two_factor.py)
-TWO_FACTOR_ROLE = "Customer Portal 2FA"
 UNRESTRICTED_ROLES = frozenset({STAFF_ROLE, "System Manager"})
 
 # doctype -> the field that names the customer owning a row (a Customer is its own owner)

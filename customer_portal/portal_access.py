@@ -10,7 +10,6 @@ from frappe.permissions import add_user_permission
 from customer_portal.permissions import (
 	PORTAL_ADMIN_ROLE,
 	PORTAL_ROLE,
-	TWO_FACTOR_ROLE,
 	clear_permitted_customers_cache,
 )
 
@@ -28,15 +27,12 @@ def get_links(user: str) -> list[dict]:
 	)
 
 
-def implied_access(links: list[dict], two_factor_chosen: bool = False) -> tuple[set[str], set[str]]:
-	"""What a user's customer links imply: (customers with a User Permission, portal roles). The
-	two-factor role comes with a customer that requires it, or with the user's own choice."""
+def implied_access(links: list[dict]) -> tuple[set[str], set[str]]:
+	"""What a user's customer links imply: (customers with a User Permission, portal roles)."""
 	customers = {link["customer"] for link in links}
 	roles = set()
 	if links:
 		roles.add(PORTAL_ROLE)
-		if two_factor_chosen or any(link.get("require_two_factor") for link in links):
-			roles.add(TWO_FACTOR_ROLE)
 	if any(link["portal_role"] == "Customer Admin" for link in links):
 		roles.add(PORTAL_ADMIN_ROLE)
 	return customers, roles
@@ -46,9 +42,7 @@ def sync_user_access(user: str) -> None:
 	"""Grant or revoke the portal roles and Customer User Permissions `user` should have."""
 	if user in ("Administrator", "Guest") or not frappe.db.exists("User", user):
 		return
-	from customer_portal.accounts.two_factor import chosen_by
-
-	customers, wanted = implied_access(get_links(user), chosen_by(user))
+	customers, wanted = implied_access(get_links(user))
 
 	# User Permissions are system-owned records kept on the user's behalf: the staff member editing a
 	# Customer need not be allowed to edit User Permissions directly
@@ -72,7 +66,7 @@ def sync_user_access(user: str) -> None:
 def _set_portal_roles(user: str, wanted: set[str]) -> None:
 	doc = frappe.get_doc("User", user)
 	current = {row.role for row in doc.roles}
-	managed = {PORTAL_ROLE, PORTAL_ADMIN_ROLE, TWO_FACTOR_ROLE}
+	managed = {PORTAL_ROLE, PORTAL_ADMIN_ROLE}
 	to_add = wanted - current
 	to_remove = (managed - wanted) & current
 	if not to_add and not to_remove:

@@ -1,12 +1,16 @@
-"""Two-factor sign-in for portal users, with Frappe's own 2FA (TOTP from an authenticator app).
+"""Two-factor sign-in for portal users: a code from an authenticator app (TOTP) after the password.
 
-Frappe asks for a second factor from holders of roles marked *Two Factor Authentication*. The portal has
-one such role, *Customer Portal 2FA*, which `portal_access.sync_user_access` grants to a portal user whose
-choice it is (`/portal/account`) or whose customer requires it (*Require Two-Factor Sign-in*, set by the
-customer's admins on `/portal/users` or by staff on the Customer). Install turns Frappe's 2FA on for the
-site with the *OTP App* method if it was off; other users are not affected, since no other role asks for
-it. The first sign-in emails the user a QR code for their app (Frappe's flow); every sign-in then needs the
-app's current code.
+Frappe's own 2FA is all or nothing for a site in practice: turning it on in System Settings marks the *All*
+role on every save, so it cannot be kept to the portal users who want it. The portal therefore asks for the
+second factor itself, for the users who chose it (`/portal/account`) or whose customer requires it
+(*Require Two-Factor Sign-in*, set by the customer's admins on `/portal/users` or by staff on the Customer),
+and does it with Frappe's 2FA pieces and login page: the same per-user secret, the same first-time email
+with a QR code for the app, the same code check with Frappe's login attempt tracker. When an admin turns
+Frappe's 2FA on for everyone, Frappe asks and this module steps aside.
+
+The `on_login` hook runs after the password was right: without a code it starts Frappe's second step
+(`authenticate_for_2factor`) and stops the sign-in with the answer Frappe's login page expects (200, the
+verification prompt and a `tmp_id`); with a code it lets the sign-in finish only if the code is right.
 """
 
 import frappe
@@ -15,6 +19,12 @@ from frappe import _
 from customer_portal.activity.log import record
 
 DEFAULT_KEY = "customer_portal_two_factor"
+
+
+class SecondFactorRequired(Exception):
+	"""Not an error: the sign-in continues with the code (Frappe's login page reads this 200 answer)."""
+
+	http_status_code = 200
 
 
 def chosen_by(user: str) -> bool:
@@ -27,10 +37,44 @@ def required_for(user: str) -> bool:
 	return any(link.get("require_two_factor") for link in get_links(user))
 
 
+def asks(user: str) -> bool:
+	return user not in ("Administrator", "Guest") and (chosen_by(user) or required_for(user))
+
+
+def on_login(login_manager) -> None:
+	"""`on_login`: a password sign-in of a user who signs in with two factors needs the code too."""
+	from frappe.twofactor import authenticate_for_2factor, confirm_otp_token, should_run_2fa
+
+	from customer_portal.accounts.login_throttle import is_sign_in
+
+	user = login_manager.user
+	request = getattr(frappe.local, "request", None)
+	# only the password form: sign-ins the user has already proven otherwise (a reset key, an invitation)
+	# do not ask again, as in Frappe; and where Frappe's own 2FA runs, it has asked already
+	if not request or not is_sign_in(request) or not asks(user) or should_run_2fa(user):
+		return
+	if frappe.form_dict.get("otp"):
+		if confirm_otp_token(login_manager):  # a wrong code fails the sign-in (and counts as a failure)
+			return
+	# Frappe keeps the password for the second step (`cache_2fa_data`); by `on_login` it has dropped it
+	# from the form dict, so it is read again from the request
+	frappe.form_dict.pwd = _password(request)
+	try:
+		authenticate_for_2factor(user)
+	finally:
+		frappe.form_dict.pop("pwd", None)
+	raise SecondFactorRequired
+
+
+def _password(request) -> str:
+	password = request.form.get("pwd")
+	if not password and request.is_json:
+		password = (request.get_json(silent=True) or {}).get("pwd")
+	return password or ""
+
+
 def choose(on: bool) -> None:
 	"""The session user's own choice."""
-	from customer_portal.portal_access import sync_user_access
-
 	user = frappe.session.user
 	if not on and required_for(user):
 		frappe.throw(
@@ -38,7 +82,6 @@ def choose(on: bool) -> None:
 			title=_("Required"),
 		)
 	frappe.db.set_default(DEFAULT_KEY, "1" if on else "0", parent=user)
-	sync_user_access(user)
 	record(
 		"Settings Change",
 		"User",
@@ -55,7 +98,7 @@ def require_for_customer(customer: str, required: bool) -> None:
 	doc = frappe.get_doc("Customer", customer)
 	before = bool(doc.require_two_factor)
 	doc.require_two_factor = int(required)
-	doc.save()  # on_update syncs every portal user's roles
+	doc.save()
 	record(
 		"Settings Change",
 		"Customer",

@@ -1,23 +1,18 @@
 import frappe
 
-from customer_portal.permissions import PORTAL_ADMIN_ROLE, PORTAL_ROLE, STAFF_ROLE, TWO_FACTOR_ROLE
+from customer_portal.permissions import PORTAL_ADMIN_ROLE, PORTAL_ROLE, STAFF_ROLE
 from customer_portal.portal.invoice_pdf import ensure_print_format
 from customer_portal.portal.web_forms import ensure_web_forms
 from customer_portal.setup.notification_defaults import ensure_notification_defaults
 
-# role -> (whether it opens the desk, whether Frappe asks its holders for a second factor)
-ROLES = {
-	STAFF_ROLE: (1, 0),
-	PORTAL_ROLE: (0, 0),
-	PORTAL_ADMIN_ROLE: (0, 0),
-	TWO_FACTOR_ROLE: (0, 1),
-}
+# role -> whether it opens the desk; portal roles are website-only
+ROLES = {STAFF_ROLE: 1, PORTAL_ROLE: 0, PORTAL_ADMIN_ROLE: 0}
 
 
 def after_install() -> None:
 	ensure_settings_defaults()
 	ensure_roles()
-	ensure_two_factor()
+	ensure_two_factor_method()
 	ensure_print_format()
 	ensure_web_forms()
 	ensure_notification_defaults()
@@ -31,6 +26,7 @@ def after_install() -> None:
 def after_migrate() -> None:
 	ensure_settings_defaults()
 	ensure_roles()
+	ensure_two_factor_method()
 	ensure_print_format()
 	ensure_web_forms()
 	ensure_notification_defaults()
@@ -48,22 +44,21 @@ def ensure_settings_defaults() -> None:
 	frappe.clear_document_cache(doctype, doctype)
 
 
-def ensure_roles() -> None:
-	for role_name, (desk_access, two_factor_auth) in ROLES.items():
-		wanted = {"desk_access": desk_access, "two_factor_auth": two_factor_auth}
-		if frappe.db.exists("Role", role_name):
-			stored = frappe.db.get_value("Role", role_name, list(wanted), as_dict=True)
-			if {key: int(stored[key] or 0) for key in wanted} != wanted:
-				frappe.db.set_value("Role", role_name, wanted)
-			continue
-		frappe.get_doc({"doctype": "Role", "role_name": role_name, **wanted}).insert(ignore_permissions=True)
-
-
-def ensure_two_factor() -> None:
-	"""Frappe's two-factor sign-in applies only to holders of roles that ask for it (here: portal users
-	who turned it on or whose company requires it); it must be on for the site for any role to use it."""
-	if not frappe.db.get_single_value("System Settings", "enable_two_factor_auth"):
-		frappe.db.set_single_value("System Settings", "enable_two_factor_auth", 1)
+def ensure_two_factor_method() -> None:
+	"""The second factor portal users can turn on (accounts/two_factor.py) uses Frappe's 2FA method; an
+	authenticator app unless admins chose another. This does not turn Frappe's 2FA on for anyone."""
+	if not frappe.db.get_single_value("System Settings", "two_factor_method"):
 		frappe.db.set_single_value("System Settings", "two_factor_method", "OTP App")
 	if not frappe.db.get_single_value("System Settings", "otp_issuer_name"):
 		frappe.db.set_single_value("System Settings", "otp_issuer_name", "Customer Portal")
+
+
+def ensure_roles() -> None:
+	for role_name, desk_access in ROLES.items():
+		if frappe.db.exists("Role", role_name):
+			if frappe.db.get_value("Role", role_name, "desk_access") != desk_access:
+				frappe.db.set_value("Role", role_name, "desk_access", desk_access)
+			continue
+		frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": desk_access}).insert(
+			ignore_permissions=True
+		)
