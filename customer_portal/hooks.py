@@ -82,6 +82,13 @@ before_request = [
 # Named API tokens of portal users: a Bearer token makes the request its user's (accounts/api_tokens.py)
 auth_hooks = ["customer_portal.accounts.api_tokens.authenticate"]
 
+# A user's own data in Frappe's personal data download and deletion (accounts/personal_data.py)
+user_data_fields = [
+	{"doctype": "Portal Notification", "filter_by": "user", "strict": True},
+	{"doctype": "Portal Notification Preference", "filter_by": "user", "strict": True},
+	{"doctype": "Portal API Token", "filter_by": "user", "strict": True},
+]
+
 # Portal sessions: idle timeout, absolute lifetime, remember me, simultaneous sessions (accounts/sessions.py)
 on_session_creation = "customer_portal.accounts.sessions.on_session_creation"
 web_include_js = ["/assets/customer_portal/js/remember_me.js"]

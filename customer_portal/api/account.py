@@ -2,8 +2,9 @@
 
 import frappe
 from frappe import _
+from frappe.rate_limiter import rate_limit
 
-from customer_portal.accounts import api_tokens, sessions, two_factor
+from customer_portal.accounts import api_tokens, personal_data, sessions, two_factor
 from customer_portal.activity.log import record
 
 
@@ -51,3 +52,17 @@ def set_two_factor(on: int | str) -> dict:
 	_require_signed_in()
 	two_factor.choose(bool(int(on)))
 	return {"url": "/portal/account#two-factor"}
+
+
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=3, seconds=60 * 60)
+def download_my_data() -> dict:
+	personal_data.request_download()
+	return {"url": "/portal/account?data=download#your-data"}
+
+
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=3, seconds=60 * 60)
+def request_deactivation() -> dict:
+	personal_data.request_deactivation()
+	return {"url": "/portal/account?data=deactivation#your-data"}

@@ -34,3 +34,6 @@ def get_context(context):
 		row.last_used = frappe.utils.format_datetime(row.last_used_on, "medium") if row.last_used_on else ""
 	context.two_factor_required = two_factor.required_for(frappe.session.user)
 	context.two_factor_on = context.two_factor_required or two_factor.chosen_by(frappe.session.user)
+	context.data_requested = (
+		frappe.form_dict.get("data") if frappe.form_dict.get("data") in ("download", "deactivation") else ""
+	)
