@@ -76,6 +76,7 @@ after_request = [
 before_request = [
 	"customer_portal.accounts.client_ip.use_client_ip",
 	"customer_portal.accounts.sessions.enforce",
+	"customer_portal.portal.locale.use_user_language",
 	"customer_portal.request_guards.guard_request",
 ]
 

@@ -66,3 +66,22 @@ def download_my_data() -> dict:
 def request_deactivation() -> dict:
 	personal_data.request_deactivation()
 	return {"url": "/portal/account?data=deactivation#your-data"}
+
+
+@frappe.whitelist(methods=["POST"])
+def set_language_and_time_zone(language: str, time_zone: str) -> dict:
+	"""The user's own language and time zone: portal pages and emails follow them."""
+	from frappe.core.doctype.user.user import get_timezones
+
+	_require_signed_in()
+	if language not in frappe.get_all("Language", filters={"enabled": 1}, pluck="name"):
+		frappe.throw(_("Choose one of the languages offered."), title=_("Invalid Language"))
+	if time_zone not in get_timezones().get("timezones", []):
+		frappe.throw(_("Choose one of the time zones offered."), title=_("Invalid Time Zone"))
+	user = frappe.get_doc("User", frappe.session.user)
+	before = {"language": user.language, "time_zone": user.time_zone}
+	user.language, user.time_zone = language, time_zone
+	# a user's own profile fields, validated above (website users have no write permission on User)
+	user.save(ignore_permissions=True)
+	record("Settings Change", "User", user.name, details={k: [before[k], user.get(k)] for k in before})
+	return {"url": "/portal/account#locale"}

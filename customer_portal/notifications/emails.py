@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 import frappe
 from frappe.email.doctype.email_queue.email_queue import QueueBuilder
-from frappe.utils import get_datetime, get_system_timezone, get_url
+from frappe.utils import get_system_timezone, get_url
 from frappe.utils.verified_command import get_secret
 
 from customer_portal.notifications.events import EVENT_TYPES, portal_url
 from customer_portal.notifications.rendering import formatted_html, render_string
+from customer_portal.portal.locale import local_time
 
 TEMPLATE_PREFIX = "Customer Portal: "
 DIGEST_TEMPLATE = f"{TEMPLATE_PREFIX}Digest"
@@ -159,12 +160,6 @@ def user_locale(user):
 		yield ZoneInfo(user.time_zone or get_system_timezone())
 	finally:
 		frappe.local.lang = previous
-
-
-def local_time(value, zone: ZoneInfo):
-	"""A stored (system time zone) datetime as the user's wall-clock time, without tzinfo."""
-	system = ZoneInfo(get_system_timezone())
-	return get_datetime(value).replace(tzinfo=system).astimezone(zone).replace(tzinfo=None)
 
 
 def unsubscribe_token(user: str, event_type: str) -> str:

@@ -7,6 +7,7 @@ from customer_portal.accounts import two_factor
 from customer_portal.accounts.api_tokens import my_tokens
 from customer_portal.accounts.sessions import my_sessions
 from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.locale import format_local
 from customer_portal.portal.web_forms import ACCOUNT_DETAILS_ROUTE
 
 no_cache = 1
@@ -27,13 +28,26 @@ def get_context(context):
 	context.me = frappe.session.user
 	context.sessions = my_sessions()
 	for row in context.sessions:
-		row.last_seen = frappe.utils.format_datetime(row.last_active, "medium")
+		row.last_seen = format_local(row.last_active)
 	context.tokens = my_tokens()
 	for row in context.tokens:
 		row.expires = frappe.utils.formatdate(row.expires_on) if row.expires_on else ""
-		row.last_used = frappe.utils.format_datetime(row.last_used_on, "medium") if row.last_used_on else ""
+		row.last_used = format_local(row.last_used_on)
 	context.two_factor_required = two_factor.required_for(frappe.session.user)
 	context.two_factor_on = context.two_factor_required or two_factor.chosen_by(frappe.session.user)
 	context.data_requested = (
 		frappe.form_dict.get("data") if frappe.form_dict.get("data") in ("download", "deactivation") else ""
 	)
+	context.languages = frappe.get_all(
+		"Language",
+		filters={"enabled": 1},
+		fields=["name", "language_name"],
+		order_by="language_name",
+		as_list=True,
+	)
+	from frappe.core.doctype.user.user import get_timezones
+
+	context.time_zones = get_timezones().get("timezones", [])
+	me = frappe.get_cached_value("User", frappe.session.user, ["language", "time_zone"], as_dict=True)
+	context.my_language = me.language or frappe.local.lang
+	context.my_time_zone = me.time_zone or frappe.utils.get_system_timezone()

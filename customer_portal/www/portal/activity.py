@@ -4,6 +4,7 @@ from frappe import _, form_dict
 from customer_portal.permissions import get_permitted_customers
 from customer_portal.portal.context import page_not_found, page_size, portal_context
 from customer_portal.portal.listing import choice_arg, fetch_page, list_args, page_start
+from customer_portal.portal.locale import format_local
 
 no_cache = 1
 
@@ -42,7 +43,7 @@ def get_context(context):
 		page_start(),
 	)
 	for row in page.rows:
-		row.when = frappe.utils.format_datetime(row.creation, "medium")
+		row.when = format_local(row.creation)
 		row.changes = _changes(row.details)
 	context.page = page
 	context.base_args = list_args("action", "user")

@@ -3,6 +3,7 @@ import frappe
 from customer_portal.documents.uploads import upload_choices
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day
+from customer_portal.portal.locale import format_local
 
 no_cache = 1
 
@@ -17,7 +18,7 @@ def get_context(context):
 	context.versions = [
 		{
 			"version": row.version,
-			"uploaded_on": frappe.utils.format_datetime(row.uploaded_on, "medium"),
+			"uploaded_on": format_local(row.uploaded_on),
 			"size": frappe.utils.fmt_money((row.file_size or 0) / 1024, precision=1),
 			"sha256": row.sha256,
 			"note": row.note,

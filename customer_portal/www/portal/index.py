@@ -1,11 +1,11 @@
 import json
 
-import frappe
 from frappe import _
 
 from customer_portal.portal import dashboard
 from customer_portal.portal.context import portal_context
 from customer_portal.portal.formatting import money
+from customer_portal.portal.locale import format_local
 
 no_cache = 1
 
@@ -31,4 +31,4 @@ def get_context(context):
 		{"labels": activity["labels"], "datasets": [{"name": _("Spend"), "values": activity["spend"]}]}
 	)
 	context.has_activity = any(activity["orders"]) or any(activity["spend"])
-	context.format_datetime = frappe.utils.format_datetime
+	context.format_datetime = format_local

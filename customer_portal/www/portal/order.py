@@ -3,6 +3,7 @@ from frappe import _
 
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day, item_rows, money
+from customer_portal.portal.locale import format_local
 from customer_portal.portal.timeline import stage_timeline
 
 no_cache = 1
@@ -37,4 +38,4 @@ def get_context(context):
 		fields=["name", "title", "document_type", "modified"],
 		order_by="modified desc",
 	)
-	context.format_datetime = frappe.utils.format_datetime
+	context.format_datetime = format_local

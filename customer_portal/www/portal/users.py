@@ -3,6 +3,7 @@ from frappe import _, form_dict
 
 from customer_portal.accounts.members import ROLES, members
 from customer_portal.portal.context import page_not_found, portal_context
+from customer_portal.portal.locale import format_local
 
 no_cache = 1
 DONE = {
@@ -27,7 +28,7 @@ def get_context(context):
 		page_not_found()
 	context.members = members(customer)
 	for row in context.members:
-		row.last_seen = frappe.utils.format_datetime(row.last_login, "medium") if row.last_login else ""
+		row.last_seen = format_local(row.last_login)
 		row.is_self = row.user == frappe.session.user
 	context.invitations = frappe.get_all(
 		"Portal Invitation",
@@ -36,7 +37,7 @@ def get_context(context):
 		order_by="creation desc",
 	)
 	for row in context.invitations:
-		row.expires = frappe.utils.format_datetime(row.expires_on, "medium")
+		row.expires = format_local(row.expires_on)
 	context.roles = [(role, _(role)) for role in ROLES]
 	context.require_two_factor = bool(frappe.db.get_value("Customer", customer, "require_two_factor"))
 	context.done = _(DONE[form_dict.done]) if form_dict.get("done") in DONE else ""
