@@ -93,3 +93,30 @@ def set_raw_value(doctype: str, name: str, field: str, value: str) -> None:
 	"""Store a value as an import or integration would, past Frappe's HTML sanitiser for text fields."""
 	with site_connection() as frappe:
 		frappe.db.set_value(doctype, name, field, value)
+
+
+def make_portal_user(
+	prefix: str, customer: str | None = "Acme Logistics", role: str = "Member", **fields
+) -> str:
+	"""A new website user `<prefix>-<random>@example.com` with the demo password, linked to `customer`
+	with `role` (no customer: linked to none); `fields` go on the User (e.g. enabled, simultaneous_sessions)."""
+	import uuid
+
+	email = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
+	with site_connection() as frappe:
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": prefix.replace("-", " ").title(),
+				"send_welcome_email": 0,
+				"user_type": "Website User",
+				"new_password": DEMO_PASSWORD,
+				**fields,
+			}
+		).insert(ignore_permissions=True)
+		if customer:
+			doc = frappe.get_doc("Customer", customer)
+			doc.append("portal_users", {"user": email, "portal_role": role})
+			doc.save(ignore_permissions=True)
+	return email

@@ -65,3 +65,15 @@ def use_test_mail_server() -> None:
 					"use_ssl_for_outgoing": 0,
 				}
 			).insert(ignore_permissions=True)
+
+
+def require_mail_services() -> None:
+	"""For suites that read mail: skip outside tests/run.py (which starts the SMTP server and the
+	workers), and point the site's outgoing Email Account at this run's server."""
+	import unittest
+
+	import services
+
+	if services.current is None or not services.current.mail_port:
+		raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
+	use_test_mail_server()

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pymysql
 import services
 from portal_client import BASE_URL, PortalClient, site_connection
-from received_mail import mails, to, use_test_mail_server, wait_for
+from received_mail import mails, require_mail_services, to, wait_for
 
 ALICE, BOB, DAVE = "alice@acme.example.com", "bob@acme.example.com", "dave@globex.example.com"
 ACME, GLOBEX = "Acme Logistics", "Globex Manufacturing"
@@ -25,9 +25,7 @@ STAGE = "Order Stage Changed"
 class NotificationsTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 		with site_connection() as frappe:
 			cls.stages = frappe.get_all("Order Stage", pluck="name", order_by="sequence asc")
 		cls.staff = PortalClient("staff@portal.example.com")

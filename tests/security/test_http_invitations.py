@@ -7,9 +7,8 @@ import unittest
 import uuid
 
 import requests
-import services
 from portal_client import BASE_URL, PortalClient, observed, site_connection
-from received_mail import to, use_test_mail_server, wait_for
+from received_mail import require_mail_services, to, wait_for
 
 ALICE, BOB = "alice@acme.example.com", "bob@acme.example.com"  # Acme's admin and a member
 ACCEPT = "/api/method/customer_portal.api.users.accept_invitation"
@@ -19,9 +18,7 @@ STRONG = "Quiet-Harbour-Lantern-42"
 class InvitationsTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 		cls.alice, cls.bob = PortalClient(ALICE), PortalClient(BOB)
 
 	def invite(self, email: str, role: str = "Member") -> str:

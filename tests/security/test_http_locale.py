@@ -2,30 +2,16 @@
 changed), then portal pages speak the language and show times in the zone."""
 
 import unittest
-import uuid
 
-from portal_client import DEMO_PASSWORD, PortalClient, site_connection
+from portal_client import PortalClient, make_portal_user, site_connection
 
 SET = "customer_portal.api.account.set_language_and_time_zone"
 
 
 class LocaleTest(unittest.TestCase):
 	def test_pages_follow_the_users_language_and_time_zone(self):
-		email = f"locale-{uuid.uuid4().hex[:8]}@example.com"
+		email = make_portal_user("locale")
 		with site_connection() as frappe:
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": "Locale",
-					"send_welcome_email": 0,
-					"user_type": "Website User",
-					"new_password": DEMO_PASSWORD,
-				}
-			).insert(ignore_permissions=True)
-			customer = frappe.get_doc("Customer", "Acme Logistics")
-			customer.append("portal_users", {"user": email, "portal_role": "Member"})
-			customer.save(ignore_permissions=True)
 			system_zone = frappe.utils.get_system_timezone()
 			before = frappe.db.get_value("User", email, ["language", "time_zone"])
 		client = PortalClient(email)

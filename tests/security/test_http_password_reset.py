@@ -6,9 +6,8 @@ import unittest
 import uuid
 
 import requests
-import services
-from portal_client import BASE_URL, DEMO_PASSWORD, observed, site_connection
-from received_mail import to, use_test_mail_server, wait_for
+from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, observed, site_connection
+from received_mail import require_mail_services, to, wait_for
 
 RESET = f"{BASE_URL}/api/method/frappe.core.doctype.user.user.reset_password"
 UPDATE = f"{BASE_URL}/api/method/frappe.core.doctype.user.user.update_password"
@@ -22,21 +21,6 @@ def ask_reset(user: str, client: str) -> requests.Response:
 	)
 
 
-def make_user(email: str, enabled: int = 1) -> None:
-	with site_connection() as frappe:
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Reset",
-				"send_welcome_email": 0,
-				"user_type": "Website User",
-				"enabled": enabled,
-				"new_password": DEMO_PASSWORD,
-			}
-		).insert(ignore_permissions=True)
-
-
 def logged_in_as(session: requests.Session) -> str:
 	return session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user").json().get("message", "Guest")
 
@@ -44,9 +28,7 @@ def logged_in_as(session: requests.Session) -> str:
 class PasswordResetTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 
 	def reset_key(self, user: str, since: int = 0) -> str:
 		message = wait_for(lambda: to(user, "/update-password?key=")[since:])
@@ -54,9 +36,8 @@ class PasswordResetTest(unittest.TestCase):
 		return re.search(r"/update-password\?key=([0-9a-zA-Z]+)", message[-1]["body"]).group(1)
 
 	def test_the_answer_does_not_tell_who_has_an_account(self):
-		user, disabled = (f"{kind}-{uuid.uuid4().hex[:8]}@example.com" for kind in ("reset", "off"))
-		make_user(user)
-		make_user(disabled, enabled=0)
+		user = make_portal_user("reset", customer=None)
+		disabled = make_portal_user("off", customer=None, enabled=0)
 		answers = {
 			address: observed(ask_reset(address, f"198.51.100.{index + 10}"), address)
 			for index, address in enumerate(
@@ -69,8 +50,7 @@ class PasswordResetTest(unittest.TestCase):
 		self.assertEqual(to(disabled, "update-password"), [])
 
 	def test_a_reset_key_works_once_expires_and_ends_other_sessions(self):
-		user = f"reset-{uuid.uuid4().hex[:8]}@example.com"
-		make_user(user)
+		user = make_portal_user("reset", customer=None)
 		other_device = requests.Session()
 		other_device.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": DEMO_PASSWORD})
 		self.assertEqual(logged_in_as(other_device), user)

@@ -4,31 +4,10 @@ that the user confirms by email and staff then approve (Frappe's personal data r
 import re
 import time
 import unittest
-import uuid
 
 import requests
-import services
-from portal_client import DEMO_PASSWORD, PortalClient, site_connection
-from received_mail import to, use_test_mail_server
-
-
-def make_user() -> str:
-	email = f"data-{uuid.uuid4().hex[:8]}@example.com"
-	with site_connection() as frappe:
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Data",
-				"send_welcome_email": 0,
-				"user_type": "Website User",
-				"new_password": DEMO_PASSWORD,
-			}
-		).insert(ignore_permissions=True)
-		customer = frappe.get_doc("Customer", "Acme Logistics")
-		customer.append("portal_users", {"user": email, "portal_role": "Member"})
-		customer.save(ignore_permissions=True)
-	return email
+from portal_client import PortalClient, make_portal_user, site_connection
+from received_mail import require_mail_services, to
 
 
 def mail_to(user: str, containing: str, timeout: float = 60) -> list:
@@ -51,12 +30,10 @@ def link_in(message: dict, pattern: str) -> str:
 class PersonalDataTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 
 	def test_a_user_downloads_their_data(self):
-		user = make_user()
+		user = make_portal_user("data")
 		client = PortalClient(user)
 		# a choice of theirs, so the export has a row to hold (the first event type, weekly)
 		saved = client.call(
@@ -75,7 +52,7 @@ class PersonalDataTest(unittest.TestCase):
 		self.assertNotIn("alice@acme.example.com", data.text)
 
 	def test_a_user_asks_for_deactivation_and_staff_approve_it(self):
-		user = make_user()
+		user = make_portal_user("data")
 		client = PortalClient(user)
 		response = client.call("customer_portal.api.account.request_deactivation", "POST")
 		self.assertEqual(response.status_code, 200, response.text[:300])

@@ -3,31 +3,14 @@ the simultaneous-session limit, remember me, and a user's own list of sessions."
 
 import time
 import unittest
-import uuid
 from datetime import timedelta
 
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, site_connection
+from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, site_connection
 
 
 def make_user(sessions: int = 2) -> str:
-	email = f"sessions-{uuid.uuid4().hex[:8]}@example.com"
-	with site_connection() as frappe:
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": "Sessions",
-				"send_welcome_email": 0,
-				"user_type": "Website User",
-				"new_password": DEMO_PASSWORD,
-				"simultaneous_sessions": sessions,
-			}
-		).insert(ignore_permissions=True)
-		customer = frappe.get_doc("Customer", "Acme Logistics")
-		customer.append("portal_users", {"user": email, "portal_role": "Member"})
-		customer.save(ignore_permissions=True)
-	return email
+	return make_portal_user("sessions", simultaneous_sessions=sessions)
 
 
 def sign_in(user: str, session: requests.Session | None = None, remember: bool = False) -> requests.Session:

@@ -9,12 +9,10 @@ attacker's "real" address to whatever X-Forwarded-For the attacker sent, as ngin
 import re
 import time
 import unittest
-import uuid
 
 import requests
-import services
-from portal_client import BASE_URL, DEMO_PASSWORD, site_connection
-from received_mail import to, use_test_mail_server, wait_for
+from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user
+from received_mail import require_mail_services, to, wait_for
 
 ATTACKER = "203.0.113.7"
 DAVE = "dave@globex.example.com"
@@ -34,28 +32,9 @@ def signed_in(response: requests.Response) -> bool:
 	return response.status_code == 200 and response.cookies.get("sid") not in (None, "", "Guest")
 
 
-def make_portal_user(email: str) -> None:
-	with site_connection() as frappe:
-		if not frappe.db.exists("User", email):
-			frappe.get_doc(
-				{
-					"doctype": "User",
-					"email": email,
-					"first_name": "Victim",
-					"send_welcome_email": 0,
-					"user_type": "Website User",
-					"new_password": DEMO_PASSWORD,
-				}
-			).insert(ignore_permissions=True)
-			customer = frappe.get_doc("Customer", "Acme Logistics")
-			customer.append("portal_users", {"user": email, "portal_role": "Member"})
-			customer.save(ignore_permissions=True)
-
-
 class SignInThrottleTest(unittest.TestCase):
 	def test_200_guesses_from_one_address_behind_forged_headers_never_get_in(self):
-		victim = f"victim-{uuid.uuid4().hex[:8]}@example.com"
-		make_portal_user(victim)
+		victim = make_portal_user("victim")
 		results = []
 		for attempt in range(200):
 			# forged: random addresses, loopback, garbage; the last 3 guesses are the right password
@@ -100,11 +79,8 @@ class SignInThrottleTest(unittest.TestCase):
 		self.assertTrue(signed_in(sign_in(DAVE, DEMO_PASSWORD, "203.0.113.22")))
 
 	def test_a_locked_owner_unlocks_with_the_emailed_link_once(self):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
-		victim = f"locked-{uuid.uuid4().hex[:8]}@example.com"
-		make_portal_user(victim)
+		require_mail_services()
+		victim = make_portal_user("locked")
 		for attempt in range(15):
 			# each guess from its own address, so only the account's count locks it
 			sign_in(victim, f"wrong-{attempt}", f"192.0.2.{100 + attempt}")

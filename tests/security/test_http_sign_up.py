@@ -6,9 +6,8 @@ import unittest
 import uuid
 
 import requests
-import services
 from portal_client import BASE_URL, observed, site_connection
-from received_mail import to, use_test_mail_server, wait_for
+from received_mail import require_mail_services, to, wait_for
 
 SIGN_UP = f"{BASE_URL}/api/method/frappe.core.doctype.user.user.sign_up"
 
@@ -31,9 +30,7 @@ def allow_sign_up(on: bool) -> None:
 class SignUpTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 
 	def tearDown(self):
 		allow_sign_up(False)

@@ -6,9 +6,8 @@ import uuid
 
 import pyotp
 import requests
-import services
 from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, site_connection
-from received_mail import to, use_test_mail_server, wait_for
+from received_mail import require_mail_services, to, wait_for
 
 LOGIN = f"{BASE_URL}/api/method/login"
 
@@ -21,9 +20,7 @@ def who(session: requests.Session) -> str:
 class TwoFactorTest(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		if services.current is None or not services.current.mail_port:
-			raise unittest.SkipTest("run through tests/run.py, which starts the SMTP server and workers")
-		use_test_mail_server()
+		require_mail_services()
 		suffix = uuid.uuid4().hex[:8]
 		cls.admin_user, cls.member = f"tfa-admin-{suffix}@example.com", f"tfa-member-{suffix}@example.com"
 		with site_connection() as frappe:
