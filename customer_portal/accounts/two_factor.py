@@ -19,6 +19,7 @@ from frappe import _
 from customer_portal.activity.log import record
 
 DEFAULT_KEY = "customer_portal_two_factor"
+EMAIL_LINK_SIGN_IN = "/api/method/frappe.www.login.login_via_key"
 
 
 class SecondFactorRequired(Exception):
@@ -49,6 +50,9 @@ def on_login(login_manager) -> None:
 
 	user = login_manager.user
 	request = getattr(frappe.local, "request", None)
+	if request and request.path == EMAIL_LINK_SIGN_IN and asks(user):
+		# an emailed one-time link is one factor (the mailbox); it would skip the authenticator code
+		raise frappe.AuthenticationError(_("Sign in with your password and your authenticator app's code."))
 	# only the password form: sign-ins the user has already proven otherwise (a reset key, an invitation)
 	# do not ask again, as in Frappe; and where Frappe's own 2FA runs, it has asked already
 	if not request or not is_sign_in(request) or not asks(user) or should_run_2fa(user):

@@ -21,6 +21,9 @@ def after_install() -> None:
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 	# sign-up is closed until admins open it in Customer Portal Settings (accounts/sign_up.py)
 	frappe.db.set_single_value("Website Settings", "disable_signup", 1)
+	# Frappe's "Login with Email Link" tells whether an address has an account and signs in with the
+	# mailbox alone; admins may turn it back on (two-factor users are still refused it: two_factor.py)
+	frappe.db.set_single_value("System Settings", "login_with_email_link", 0)
 
 
 def after_migrate() -> None:

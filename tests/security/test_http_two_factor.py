@@ -1,6 +1,7 @@
 """Two-factor sign-in over HTTP: a customer admin requires it for the company, a member then needs the
 authenticator app's code (a wrong one is refused), and a user can choose it for themselves."""
 
+import re
 import unittest
 import uuid
 
@@ -103,3 +104,24 @@ class TwoFactorTest(unittest.TestCase):
 		member = PortalClient(self.member)
 		response = member.call("customer_portal.api.users.require_two_factor", "POST", required=1)
 		self.assertEqual(response.status_code, 404)
+
+	def test_an_emailed_sign_in_link_does_not_skip_the_second_factor(self):
+		self.require(True)
+		with site_connection() as frappe:
+			frappe.db.set_single_value("System Settings", "login_with_email_link", 1)
+		try:
+			response = requests.post(
+				f"{BASE_URL}/api/method/frappe.www.login.send_login_link", data={"email": self.member}
+			)
+			self.assertEqual(response.status_code, 200, response.text[:300])
+			message = wait_for(lambda: to(self.member, "login_via_key"))
+			self.assertTrue(message, "no sign-in link email")
+			link = re.search(r"https?://[^\"\s]*login_via_key\?key=\w+", message[-1]["body"]).group(0)
+			session = requests.Session()
+			answer = session.get(link, allow_redirects=False)
+			self.assertGreaterEqual(answer.status_code, 400, answer.text[:300])
+			self.assertEqual(who(session), "Guest")
+		finally:
+			with site_connection() as frappe:
+				frappe.db.set_single_value("System Settings", "login_with_email_link", 0)
+			self.require(False)
