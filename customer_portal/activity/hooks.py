@@ -6,6 +6,7 @@ from frappe import _
 from customer_portal.accounts.client_ip import client_ip
 from customer_portal.accounts.login_throttle import login_failed, move_frappe_ip_failure
 from customer_portal.activity.log import record
+from customer_portal.notifications.dispatch import flush_email_queue
 from customer_portal.permissions import get_permitted_customers
 
 AUTHENTICATION = {
@@ -55,3 +56,34 @@ def customer_updated(doc, method=None) -> None:
 	}
 	if changes:
 		record("Settings Change", "Customer", doc.name, details=changes, customer=doc.name)
+		tell_account_manager(doc, changes)
+
+
+def tell_account_manager(doc, changes: dict) -> None:
+	"""Email the staff member who owns the customer what its portal user changed, before and after."""
+	recipient = doc.account_manager or doc.owner
+	if (
+		not recipient
+		or recipient in ("Administrator", "Guest")
+		or get_permitted_customers(recipient) is not None
+	):
+		return  # no staff member to tell (a customer created by a customer user has none)
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	if not EmailAccount.find_default_outgoing():
+		return  # no outgoing mail set up: the activity log still has the change
+	frappe.sendmail(
+		recipients=[frappe.db.get_value("User", recipient, "email") or recipient],
+		subject=_("{0}: details changed by {1}").format(doc.customer_name, frappe.session.user),
+		template="customer_portal_details_changed",
+		args={
+			"user": frappe.session.user,
+			"customer_name": doc.customer_name,
+			"changes": [
+				(_(doc.meta.get_label(field)), before, after) for field, (before, after) in changes.items()
+			],
+		},
+		reference_doctype="Customer",
+		reference_name=doc.name,
+	)
+	flush_email_queue()

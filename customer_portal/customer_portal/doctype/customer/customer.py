@@ -7,6 +7,9 @@ from frappe import _
 from customer_portal.permissions import ScopedDocument, clear_permitted_customers_cache
 from customer_portal.portal_access import sync_user_access
 
+# printed on invoices: locked for customer users once one is issued (Customer Portal Settings)
+INVOICE_DETAILS = ("billing_address", "tax_id")
+
 
 class Customer(ScopedDocument):
 	# begin: auto-generated types
@@ -32,6 +35,25 @@ class Customer(ScopedDocument):
 	# end: auto-generated types
 	def validate(self):
 		self.validate_portal_users()
+		self.validate_invoice_details_lock()
+
+	def validate_invoice_details_lock(self):
+		"""Customer users cannot change what invoices already issued carry (staff can)."""
+		from customer_portal.permissions import get_permitted_customers
+
+		if self.is_new() or get_permitted_customers() is None:
+			return
+		if not frappe.get_cached_doc("Customer Portal Settings").get("lock_invoice_details"):
+			return
+		changed = [field for field in INVOICE_DETAILS if self.has_value_changed(field)]
+		if changed and frappe.db.exists("Invoice", {"customer": self.name, "docstatus": 1}):
+			labels = ", ".join(_(self.meta.get_label(field)) for field in changed)
+			frappe.throw(
+				_("{0} appear on invoices already issued. Ask your account manager to change them.").format(
+					labels
+				),
+				title=_("Locked After Invoicing"),
+			)
 
 	def validate_portal_users(self):
 		seen = set()
