@@ -71,6 +71,11 @@ _CACHE_KEY = "customer_portal_permitted_customers"
 _WINDOWS_KEY = "customer_portal_write_windows"
 
 
+def portal_user_rows(link):
+	"""Criterion for the rows of a Customer Portal User table (`link`) that are a Customer's portal users."""
+	return (link.parenttype == "Customer") & (link.parentfield == "portal_users")
+
+
 def is_unrestricted(user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	return user == "Administrator" or not UNRESTRICTED_ROLES.isdisjoint(frappe.get_roles(user))
@@ -100,12 +105,7 @@ def get_permitted_customers(user: str | None = None, admin: bool = False) -> tup
 			.join(customer)
 			.on(customer.name == link.parent)
 			.select(link.parent, link.portal_role)
-			.where(
-				(link.user == user)
-				& (link.parenttype == "Customer")
-				& (link.parentfield == "portal_users")
-				& (customer.status != "Inactive")
-			)
+			.where((link.user == user) & portal_user_rows(link) & (customer.status != "Inactive"))
 			.orderby(link.parent)
 			.run()
 		)

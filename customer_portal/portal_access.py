@@ -11,6 +11,7 @@ from customer_portal.permissions import (
 	PORTAL_ADMIN_ROLE,
 	PORTAL_ROLE,
 	clear_permitted_customers_cache,
+	portal_user_rows,
 )
 
 
@@ -22,7 +23,7 @@ def get_links(user: str) -> list[dict]:
 		.join(customer)
 		.on(customer.name == link.parent)
 		.select(link.parent.as_("customer"), link.portal_role, customer.require_two_factor)
-		.where((link.user == user) & (link.parenttype == "Customer") & (link.parentfield == "portal_users"))
+		.where((link.user == user) & portal_user_rows(link))
 		.run(as_dict=True)
 	)
 

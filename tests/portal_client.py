@@ -120,3 +120,9 @@ def make_portal_user(
 			doc.append("portal_users", {"user": email, "portal_role": role})
 			doc.save(ignore_permissions=True)
 	return email
+
+
+def signed_in_user(session: requests.Session) -> str:
+	"""Who a requests session is signed in as ("Guest" when it is not)."""
+	response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
+	return response.json().get("message", "Guest") if response.ok else "Guest"

@@ -11,7 +11,12 @@ from frappe.sessions import clear_sessions
 
 from customer_portal.accounts.invitations import can_invite
 from customer_portal.activity.log import record
-from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
+from customer_portal.permissions import (
+	get_permitted_customers,
+	portal_user_rows,
+	portal_write,
+	raise_not_found,
+)
 
 ADMIN = "Customer Admin"
 ROLES = ("Member", ADMIN)
@@ -31,9 +36,7 @@ def members(customer: str) -> list[dict]:
 		.join(user)
 		.on(user.name == link.user)
 		.select(link.user, link.portal_role, user.full_name, user.last_login, user.enabled)
-		.where(
-			(link.parent == customer) & (link.parenttype == "Customer") & (link.parentfield == "portal_users")
-		)
+		.where((link.parent == customer) & portal_user_rows(link))
 		.orderby(user.full_name)
 		.run(as_dict=True)
 	)

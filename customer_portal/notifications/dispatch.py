@@ -17,6 +17,7 @@ from frappe.utils import add_to_date, now_datetime
 
 from customer_portal.notifications.emails import customer_names, recipients, send_event_email
 from customer_portal.notifications.preferences import preferences_for
+from customer_portal.permissions import portal_user_rows
 
 # what the fan-out and the emails need of an event
 EVENT_FIELDS = ["name", "event_type", "customer", "subject", "reference_doctype", "reference_name", "details"]
@@ -154,12 +155,7 @@ def portal_users(customer: str) -> list[frappe._dict]:
 		.on(user.name == link.user)
 		.select(user.name, user.email, user.full_name, user.language, user.time_zone)
 		.distinct()
-		.where(
-			(link.parent == customer)
-			& (link.parenttype == "Customer")
-			& (link.parentfield == "portal_users")
-			& (user.enabled == 1)
-		)
+		.where((link.parent == customer) & portal_user_rows(link) & (user.enabled == 1))
 		.orderby(user.name)
 		.run(as_dict=True)
 	)

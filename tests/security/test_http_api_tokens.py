@@ -72,9 +72,12 @@ class ApiTokenTest(unittest.TestCase):
 		name, token = self.create()
 		whoami = f"{BASE_URL}/api/method/frappe.auth.get_logged_user"
 		self.assertEqual(bearer(token).get(whoami).json()["message"], ALICE)
-		# another user cannot revoke it: for them it does not exist
+		# another user cannot read or revoke it: for them it does not exist
 		response = self.bob.call("customer_portal.api.account.revoke_api_token", "POST", name=name)
 		self.assertEqual(response.status_code, 404)
+		read = lambda n: self.bob.get(f"/api/resource/Portal API Token/{n}")
+		self.assertEqual(read(name).status_code, 404)
+		self.assertEqual(observed(read(name), name), observed(read("0123456789"), "0123456789"))
 		self.assertEqual(bearer(token).get(whoami).status_code, 200)
 		response = self.alice.call("customer_portal.api.account.revoke_api_token", "POST", name=name)
 		self.assertEqual(response.status_code, 200, response.text[:300])

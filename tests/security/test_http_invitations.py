@@ -83,6 +83,20 @@ class InvitationsTest(unittest.TestCase):
 		self.assertEqual(response.status_code, 200, response.text[:300])
 		self.assertEqual(self.accept(token).status_code, 410)
 
+	def test_another_customers_invitation_is_not_found(self):
+		self.invite(f"foreign-{uuid.uuid4().hex[:8]}@example.com")
+		name = re.search(r'name="name" value="([0-9a-z]+)"', self.alice.get("/portal/users").text).group(1)
+		dave = PortalClient("dave@globex.example.com")  # Globex's admin
+		for probe in (
+			lambda n: dave.get(f"/api/resource/Portal Invitation/{n}"),
+			lambda n: dave.call("customer_portal.api.users.revoke_invitation", "POST", name=n),
+		):
+			foreign, missing = probe(name), probe("0123456789")
+			self.assertEqual(foreign.status_code, 404, foreign.text[:200])
+			self.assertEqual(observed(foreign, name), observed(missing, "0123456789"))
+		with site_connection() as frappe:
+			self.assertEqual(frappe.db.get_value("Portal Invitation", name, "status"), "Pending")
+
 	def test_members_get_not_found_for_user_management(self):
 		missing = self.bob.get("/portal/no-such-page")
 		users = self.bob.get("/portal/users")

@@ -6,7 +6,7 @@ import unittest
 import uuid
 
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, observed, site_connection
+from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, observed, signed_in_user, site_connection
 from received_mail import require_mail_services, to, wait_for
 
 RESET = f"{BASE_URL}/api/method/frappe.core.doctype.user.user.reset_password"
@@ -19,10 +19,6 @@ def ask_reset(user: str, client: str) -> requests.Response:
 	return requests.post(
 		RESET, data={"user": user}, headers={"X-Forwarded-For": client, "Accept": "application/json"}
 	)
-
-
-def logged_in_as(session: requests.Session) -> str:
-	return session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user").json().get("message", "Guest")
 
 
 class PasswordResetTest(unittest.TestCase):
@@ -53,16 +49,16 @@ class PasswordResetTest(unittest.TestCase):
 		user = make_portal_user("reset", customer=None)
 		other_device = requests.Session()
 		other_device.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": DEMO_PASSWORD})
-		self.assertEqual(logged_in_as(other_device), user)
+		self.assertEqual(signed_in_user(other_device), user)
 
 		ask_reset(user, "198.51.100.30")
 		key = self.reset_key(user)
 		browser = requests.Session()
 		answer = browser.post(UPDATE, data={"new_password": NEW_PASSWORD, "key": key})
 		self.assertEqual(answer.status_code, 200, answer.text[:300])
-		self.assertEqual(logged_in_as(browser), user)
+		self.assertEqual(signed_in_user(browser), user)
 		# the device that was signed in before is signed out
-		self.assertEqual(logged_in_as(other_device), "Guest")
+		self.assertEqual(signed_in_user(other_device), "Guest")
 		# the key worked once
 		again = requests.post(UPDATE, data={"new_password": "Another-Horse-Battery-7!", "key": key})
 		self.assertEqual(again.status_code, 410)

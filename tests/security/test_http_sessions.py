@@ -6,7 +6,7 @@ import unittest
 from datetime import timedelta
 
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, site_connection
+from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, signed_in_user, site_connection
 
 
 def make_user(sessions: int = 2) -> str:
@@ -20,11 +20,6 @@ def sign_in(user: str, session: requests.Session | None = None, remember: bool =
 	response = session.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": DEMO_PASSWORD})
 	response.raise_for_status()
 	return session
-
-
-def who(session: requests.Session) -> str:
-	response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
-	return response.json().get("message", "Guest") if response.ok else "Guest"
 
 
 def age_session(sid: str, **shift) -> None:
@@ -55,17 +50,17 @@ class SessionsTest(unittest.TestCase):
 			self.assertNotEqual(issued, planted)
 			check = requests.Session()
 			check.cookies.set("sid", issued)
-			self.assertEqual(who(check), user)
-		self.assertNotEqual(who(attacker), user)
+			self.assertEqual(signed_in_user(check), user)
+		self.assertNotEqual(signed_in_user(attacker), user)
 
 	def test_an_idle_session_ends(self):
 		user = make_user()
 		session = sign_in(user)
-		self.assertEqual(who(session), user)
+		self.assertEqual(signed_in_user(session), user)
 		age_session(session.cookies["sid"], idle=29 * 60)
-		self.assertEqual(who(session), user)  # within the 30 minutes
+		self.assertEqual(signed_in_user(session), user)  # within the 30 minutes
 		age_session(session.cookies["sid"], idle=31 * 60)
-		self.assertEqual(who(session), "Guest")
+		self.assertEqual(signed_in_user(session), "Guest")
 
 	def test_a_session_ends_at_its_lifetime_however_active(self):
 		user = make_user()
@@ -73,14 +68,14 @@ class SessionsTest(unittest.TestCase):
 		age_session(session.cookies["sid"], age=12 * 3600 + 60)
 		response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
 		self.assertEqual(response.status_code, 401)
-		self.assertEqual(who(session), "Guest")
+		self.assertEqual(signed_in_user(session), "Guest")
 		with site_connection() as frappe:
 			self.assertFalse(frappe.db.exists("Sessions", {"sid": session.cookies["sid"]}))
 
 	def test_sessions_over_the_users_limit_end_oldest_first(self):
 		user = make_user(sessions=2)
 		first, second, third = (sign_in(user) for _ in range(3))
-		self.assertEqual([who(s) for s in (first, second, third)], ["Guest", user, user])
+		self.assertEqual([signed_in_user(s) for s in (first, second, third)], ["Guest", user, user])
 
 	def test_remember_me_keeps_the_cookie_past_the_browser_session(self):
 		user = make_user(sessions=5)
@@ -110,10 +105,10 @@ class SessionsTest(unittest.TestCase):
 			headers={"X-Frappe-CSRF-Token": token},
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
-		self.assertEqual(sorted(who(s) for s in (phone, laptop)), ["Guest", user])
+		self.assertEqual(sorted(signed_in_user(s) for s in (phone, laptop)), ["Guest", user])
 		response = here.post(
 			f"{BASE_URL}/api/method/customer_portal.api.account.sign_out_other_sessions",
 			headers={"X-Frappe-CSRF-Token": token},
 		)
 		self.assertEqual(response.status_code, 200, response.text[:300])
-		self.assertEqual([who(s) for s in (here, phone, laptop)], [user, "Guest", "Guest"])
+		self.assertEqual([signed_in_user(s) for s in (here, phone, laptop)], [user, "Guest", "Guest"])

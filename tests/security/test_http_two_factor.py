@@ -7,15 +7,10 @@ import uuid
 
 import pyotp
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, site_connection
+from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, signed_in_user, site_connection
 from received_mail import require_mail_services, to, wait_for
 
 LOGIN = f"{BASE_URL}/api/method/login"
-
-
-def who(session: requests.Session) -> str:
-	response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
-	return response.json().get("message", "Guest") if response.ok else "Guest"
 
 
 class TwoFactorTest(unittest.TestCase):
@@ -63,19 +58,19 @@ class TwoFactorTest(unittest.TestCase):
 		self.assertEqual(first.status_code, 200, first.text[:300])
 		step = first.json()
 		self.assertTrue(step["verification"] and step["tmp_id"], step)
-		self.assertEqual(who(session), "Guest")  # the password alone signs nobody in
+		self.assertEqual(signed_in_user(session), "Guest")  # the password alone signs nobody in
 		# the first time, Frappe emails the QR code for the authenticator app
 		self.assertTrue(wait_for(lambda: to(self.member, "qrcode")), "no QR code email")
 		wrong = session.post(LOGIN, data={"otp": "000000", "tmp_id": step["tmp_id"]})
 		self.assertEqual(wrong.status_code, 401, wrong.text[:300])
-		self.assertEqual(who(session), "Guest")
+		self.assertEqual(signed_in_user(session), "Guest")
 		with site_connection():
 			from frappe.twofactor import get_otpsecret_for_
 
 			secret = get_otpsecret_for_(self.member)
 		right = session.post(LOGIN, data={"otp": pyotp.TOTP(secret).now(), "tmp_id": step["tmp_id"]})
 		self.assertEqual(right.status_code, 200, right.text[:300])
-		self.assertEqual(who(session), self.member)
+		self.assertEqual(signed_in_user(session), self.member)
 		# while the company requires it, the member cannot turn it off
 		member = PortalClient()
 		member.session = session
@@ -88,7 +83,7 @@ class TwoFactorTest(unittest.TestCase):
 		self.require(False)
 		plain = requests.Session()
 		plain.post(LOGIN, data={"usr": self.member, "pwd": DEMO_PASSWORD})
-		self.assertEqual(who(plain), self.member)
+		self.assertEqual(signed_in_user(plain), self.member)
 
 	def test_a_user_chooses_it_for_themselves(self):
 		self.require(False)
@@ -99,7 +94,7 @@ class TwoFactorTest(unittest.TestCase):
 			session = requests.Session()
 			answer = session.post(LOGIN, data={"usr": self.admin_user, "pwd": DEMO_PASSWORD}).json()
 			self.assertEqual("verification" in answer, bool(on), answer)
-			self.assertEqual(who(session), "Guest" if on else self.admin_user)
+			self.assertEqual(signed_in_user(session), "Guest" if on else self.admin_user)
 		# a member cannot set the company's rule
 		member = PortalClient(self.member)
 		response = member.call("customer_portal.api.users.require_two_factor", "POST", required=1)
@@ -120,7 +115,7 @@ class TwoFactorTest(unittest.TestCase):
 			session = requests.Session()
 			answer = session.get(link, allow_redirects=False)
 			self.assertGreaterEqual(answer.status_code, 400, answer.text[:300])
-			self.assertEqual(who(session), "Guest")
+			self.assertEqual(signed_in_user(session), "Guest")
 		finally:
 			with site_connection() as frappe:
 				frappe.db.set_single_value("System Settings", "login_with_email_link", 0)
