@@ -92,7 +92,8 @@ user_data_fields = [
 
 # Portal sessions: idle timeout, absolute lifetime, remember me, simultaneous sessions (accounts/sessions.py)
 on_session_creation = "customer_portal.accounts.sessions.on_session_creation"
-web_include_js = ["/assets/customer_portal/js/remember_me.js"]
+# and the login page's "Remember me" box and single sign-on link (public/js/login_page.js)
+web_include_js = ["/assets/customer_portal/js/login_page.js"]
 
 # Sign-in throttling with exponential backoff and lockout, over Frappe's own tracker: a throttled account
 # or address is refused even with the right password, with the answer a wrong one gets
@@ -114,6 +115,8 @@ ignore_links_on_delete = [
 ]
 
 _EVENTS = "customer_portal.notifications.events"
+# which customer's identity provider an email domain signs in with (accounts/single_sign_on.py)
+_FORGET_SSO_ROUTES = "customer_portal.accounts.single_sign_on.forget_routes"
 doc_events = {
 	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
@@ -134,7 +137,11 @@ doc_events = {
 		"before_insert": "customer_portal.activity.hooks.use_client_address",
 		"after_insert": "customer_portal.activity.hooks.authentication_logged",
 	},
-	"Customer": {"on_update": "customer_portal.activity.hooks.customer_updated"},
+	"Customer": {
+		"on_update": ["customer_portal.activity.hooks.customer_updated", _FORGET_SSO_ROUTES],
+		"on_trash": _FORGET_SSO_ROUTES,
+	},
+	"Social Login Key": {"on_update": _FORGET_SSO_ROUTES, "on_trash": _FORGET_SSO_ROUTES},
 	"Order Stage": {
 		"on_update": "customer_portal.portal.dashboard.forget_all",
 		"on_trash": "customer_portal.portal.dashboard.forget_all",
@@ -185,4 +192,8 @@ override_whitelisted_methods["frappe.core.doctype.user.user.sign_up"] = (
 # Web Form submissions on customer-owned doctypes belong to the active customer (portal/web_forms.py)
 override_whitelisted_methods["frappe.website.doctype.web_form.web_form.accept"] = (
 	"customer_portal.portal.web_forms.accept"
+)
+# customers' identity providers sign in only through the portal's own flow (accounts/single_sign_on.py)
+override_whitelisted_methods["frappe.integrations.oauth2_logins.custom"] = (
+	"customer_portal.api.sso.frappe_social_login"
 )

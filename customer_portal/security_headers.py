@@ -32,7 +32,11 @@ def add_security_headers(response, request) -> None:
 
 
 def portal_policy(path: str = "/portal") -> str:
-	form_targets = " ".join(["'self'", *_download_origins()])
+	# a form's redirect is held to form-action too: downloads may end at S3, single sign-on at the
+	# customers' identity providers
+	form_targets = " ".join(
+		["'self'", *_download_origins(), *(_sso_origins() if path.startswith("/portal/sso") else [])]
+	)
 	# Frappe's Web Form script evaluates strings (depends_on expressions): only its pages allow that
 	scripts = "'self' 'unsafe-inline'" + (" 'unsafe-eval'" if _is_web_form(path) else "")
 	return "; ".join(
@@ -65,6 +69,20 @@ def _download_origins() -> list[str]:
 		parts = urlsplit(config.endpoint_url)
 		return [f"{parts.scheme}://{parts.netloc}"]
 	return ["https://*.amazonaws.com"]
+
+
+def _sso_origins() -> list[str]:
+	from frappe.utils.oauth import get_oauth2_providers
+
+	from customer_portal.accounts.single_sign_on import routes
+
+	providers = get_oauth2_providers()
+	origins = set()
+	for _customer, provider in routes().values():
+		parts = urlsplit(providers.get(provider, {}).get("flow_params", {}).get("authorize_url") or "")
+		if parts.scheme in ("http", "https") and parts.netloc:
+			origins.add(f"{parts.scheme}://{parts.netloc}")
+	return sorted(origins)
 
 
 def _is_web_form(path: str) -> bool:

@@ -72,13 +72,14 @@ def observed(response: requests.Response, name: str) -> tuple:
 
 
 @contextmanager
-def site_connection():
-	"""The test site opened in this process as Administrator, for setup and for checks behind the API."""
+def site_connection(site: str | None = None):
+	"""The test site (or another site of the bench) opened in this process as Administrator, for setup
+	and for checks behind the API."""
 	import frappe
 
 	cwd = os.getcwd()
 	os.chdir(os.environ["CP_E2E_SITES_PATH"])  # frappe resolves its logs folder from the sites folder
-	frappe.init(site=os.environ["CP_E2E_SITE"], sites_path=".")
+	frappe.init(site=site or os.environ["CP_E2E_SITE"], sites_path=".")
 	try:
 		frappe.connect()
 		frappe.set_user("Administrator")

@@ -5,9 +5,10 @@ Called by `./dev test` with the bench's Python (as the bench user):
     env/bin/python apps/customer_portal/tests/run.py --bench BENCH --site SITE
 
 It fills the site with the demo data set (the same command `./dev run` uses), starts an SMTP server
-(aiosmtpd) and two RQ workers, starts the site on a free loopback port with `bench serve`, waits for
-Frappe's /api/method/ping, runs every tests/**/test_*.py, stops everything and exits non-zero on any
-failure.
+(aiosmtpd) and two RQ workers, starts the site on a free loopback port with `bench serve` (and, with
+--idp-site, a plain Frappe site on another port as the OpenID Connect provider of the single sign-on
+suite), waits for Frappe's /api/method/ping, runs every tests/**/test_*.py, stops everything and exits
+non-zero on any failure.
 """
 
 import argparse
@@ -51,6 +52,20 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
 	raise SystemExit(f"the test server did not answer {url} within {timeout:.0f}s")
 
 
+def serve(bench_dir: str, site: str, port: int, servers: list) -> None:
+	"""`bench serve` for one site on a loopback port (log in logs/e2e-server[-SITE].log), once it answers."""
+	name = "e2e-server.log" if not servers else f"e2e-server-{site}.log"
+	log = open(Path(bench_dir) / "logs" / name, "w")
+	server = subprocess.Popen(
+		["bench", "--site", site, "serve", "--port", str(port), "--noreload"],
+		cwd=bench_dir,
+		stdout=log,
+		stderr=subprocess.STDOUT,
+	)
+	servers.append((server, log))
+	wait_for(f"http://127.0.0.1:{port}/api/method/ping", server)
+
+
 def main() -> int:
 	parser = argparse.ArgumentParser(
 		description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -58,6 +73,9 @@ def main() -> int:
 	parser.add_argument("--bench", required=True, help="bench directory")
 	parser.add_argument("--site", required=True, help="a fresh site with customer_portal installed")
 	parser.add_argument("--admin-password", default=os.environ.get("CP_ADMIN_PASSWORD", "admin"))
+	parser.add_argument(
+		"--idp-site", help="a plain Frappe site served as the OpenID Connect provider (single sign-on)"
+	)
 	parser.add_argument("--pattern", default="test_*.py", help="test file pattern")
 	parser.add_argument("--output", help="folder for screenshots (default: BENCH/test-output/SITE)")
 	args = parser.parse_args()
@@ -100,16 +118,15 @@ def main() -> int:
 	)
 	services.current.start_mail()
 	services.current.start_workers(2)
-	log = open(Path(args.bench) / "logs" / "e2e-server.log", "w")
-	server = subprocess.Popen(
-		["bench", "--site", args.site, "serve", "--port", str(port), "--noreload"],
-		cwd=args.bench,
-		stdout=log,
-		stderr=subprocess.STDOUT,
-	)
+	servers = []
 	try:
-		wait_for(f"{base_url}/api/method/ping", server)
+		serve(args.bench, args.site, port, servers)
 		print(f"==> Test server for {args.site} at {base_url}", flush=True)
+		if args.idp_site:
+			idp_port = free_port()
+			serve(args.bench, args.idp_site, idp_port, servers)
+			print(f"==> Identity provider {args.idp_site} at http://127.0.0.1:{idp_port}", flush=True)
+			os.environ.update(CP_E2E_IDP_SITE=args.idp_site, CP_E2E_IDP_URL=f"http://127.0.0.1:{idp_port}")
 		os.environ.update(
 			CP_E2E_URL=base_url,
 			CP_E2E_SITE=args.site,
@@ -127,12 +144,13 @@ def main() -> int:
 		result = unittest.TextTestRunner(verbosity=2).run(suite)
 	finally:
 		services.current.stop()
-		server.terminate()
-		try:
-			server.wait(timeout=15)
-		except subprocess.TimeoutExpired:
-			server.kill()
-		log.close()
+		for server, log in servers:
+			server.terminate()
+			try:
+				server.wait(timeout=15)
+			except subprocess.TimeoutExpired:
+				server.kill()
+			log.close()
 	print(f"screenshots: {output}", flush=True)
 	if not result.wasSuccessful():
 		print(f"server log: {Path(args.bench) / 'logs' / 'e2e-server.log'}", flush=True)

@@ -152,6 +152,25 @@ def accept(token: str, full_name: str | None = None, new_password: str | None = 
 	else:
 		user = create_user(invitation.email, full_name, new_password)
 		created = True
+	link_invited_user(invitation, user)
+	if created:
+		frappe.local.login_manager.login_as(user)
+	return user
+
+
+def pending_for(customer: str, email: str):
+	"""The open invitation of `email` to `customer`, as stored values (None when there is none)."""
+	return frappe.db.get_value(
+		"Portal Invitation",
+		{"customer": customer, "email": email, "status": "Pending", "expires_on": (">", now_datetime())},
+		["name", "customer", "email", "portal_role", "status", "expires_on", "invited_by"],
+		as_dict=True,
+		for_update=True,
+	)
+
+
+def link_invited_user(invitation, user: str) -> None:
+	"""Link `user` to the invitation's customer with the invited role, as the inviter, and close it."""
 	with acting_as(invitation.invited_by):
 		if not can_invite(invitation.customer):
 			frappe.throw(
@@ -177,16 +196,16 @@ def accept(token: str, full_name: str | None = None, new_password: str | None = 
 		customer=invitation.customer,
 		user=user,
 	)
-	if created:
-		frappe.local.login_manager.login_as(user)
-	return user
 
 
-def create_user(email: str, full_name: str | None, new_password: str | None) -> str:
+def create_user(email: str, full_name: str | None, new_password: str | None, sso: bool = False) -> str:
+	"""The account an invitation was sent to; `sso`: signed in by the company's identity provider, so
+	without a password of its own."""
 	full_name = (full_name or "").strip()[:140]
 	if not full_name:
 		frappe.throw(_("Enter your name."), title=_("Name Missing"))
-	check_password(new_password, (full_name, email))
+	if not sso:
+		check_password(new_password, (full_name, email))
 	first, _space, last = full_name.partition(" ")
 	user = frappe.get_doc(
 		{
@@ -197,7 +216,7 @@ def create_user(email: str, full_name: str | None, new_password: str | None) -> 
 			"user_type": "Website User",
 			"send_welcome_email": 0,
 			"enabled": 1,
-			"new_password": new_password,
+			"new_password": None if sso else new_password,
 		}
 	)
 	# a guest creates the account the invitation was sent to, as Frappe's own sign-up does

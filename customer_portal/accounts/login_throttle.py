@@ -149,6 +149,8 @@ def login_failed(user: str | None) -> None:
 
 def on_login(login_manager) -> None:
 	"""`on_login` hook: the password was right, but the account or this IP must wait."""
+	if frappe.local.flags.get("sign_in_method") == "single sign-on":
+		return  # the company's identity provider authenticated the user: the throttle guards passwords
 	seconds = wait_seconds(login_manager.user, client_ip())
 	if not seconds:
 		account, _address = counters(login_manager.user, client_ip())

@@ -49,9 +49,11 @@ def _hms(seconds: int) -> str:
 
 def on_session_creation(login_manager) -> None:
 	"""`on_session_creation`: a customer user's new session gets the portal's limits."""
-	user = login_manager.user
-	if not is_portal_user(user):
-		return
+	if is_portal_user(login_manager.user):
+		limit_session(login_manager.user)
+
+
+def limit_session(user: str) -> None:
 	rules = policy()
 	remember = frappe.request.cookies.get(REMEMBER_COOKIE) == "1" if frappe.request else False
 	idle = rules.remember_days * 86400 if remember else rules.idle_minutes * 60
@@ -76,6 +78,10 @@ def enforce() -> None:
 		return
 	portal = (session.data or {}).get("portal_session")
 	if not portal:
+		# Frappe runs `on_session_creation` for password sign-ins only: a session started otherwise (a
+		# password reset, an accepted invitation) gets the limits at its first request
+		if is_portal_user(session.user):
+			limit_session(session.user)
 		return
 	now = time.time()
 	expired = now - portal["started"] > portal["lifetime"]

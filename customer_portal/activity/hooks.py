@@ -39,7 +39,10 @@ def authentication_logged(doc, method=None) -> None:
 		return
 	if get_permitted_customers(doc.user) is None:
 		return  # staff
-	record(action, "User", doc.user, details={"subject": doc.subject}, user=doc.user)
+	details = {"subject": doc.subject}
+	if frappe.local.flags.get("sign_in_method"):
+		details["method"] = frappe.local.flags.sign_in_method
+	record(action, "User", doc.user, details=details, user=doc.user)
 
 
 def customer_updated(doc, method=None) -> None:

@@ -9,6 +9,7 @@ import time
 import unittest
 from pathlib import Path
 
+from identity_provider import idp_url
 from playwright.sync_api import expect, sync_playwright
 from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, set_raw_value
 
@@ -186,12 +187,14 @@ class PortalBrowserTest(unittest.TestCase):
 		stages = ["Received", "Confirmed", "In Production", "Quality Check"]
 		self.staff_moves(order["name"], stages[stages.index(order["stage"]) + 1])
 		self.login()
-		# the fan-out runs in the run's RQ workers, after the staff change committed
+		# the fan-out runs in the run's RQ workers, after the staff change committed (the bell may count
+		# earlier notifications already: wait for this one)
 		for _ in range(60):
-			self.goto("/portal")
-			if self.page.locator(".portal-bell-count").count():
+			self.goto("/portal/notifications")
+			if self.page.locator(".portal-table tbody tr", has_text=order["name"]).count():
 				break
 			self.page.wait_for_timeout(500)
+		self.goto("/portal")
 		expect(self.page.locator(".portal-bell-count")).to_be_visible()
 		self.page.click(".portal-bell")
 		self.page.wait_for_url("**/portal/notifications")
@@ -318,6 +321,27 @@ class PortalBrowserTest(unittest.TestCase):
 		self.page.click("button:has-text('Accept invitation')")
 		self.page.wait_for_url("**/portal")
 		expect(self.page.locator("body")).to_contain_text("Acme Logistics")
+
+	@unittest.skipUnless(idp_url(), "no identity provider site (tests/run.py --idp-site)")
+	def test_single_sign_on_through_the_companys_provider(self):
+		from identity_provider import link_portal_user, make_company
+
+		company = make_company()
+		email = company.add_idp_user(company.email("lena"))
+		link_portal_user(company, email)
+		self.goto("/login")
+		self.page.click("#cp-sso")
+		self.page.wait_for_url("**/portal/sso")
+		self.page.fill("#sso-email", email)
+		self.shot("single-sign-on")
+		self.page.click("button:has-text('Continue')")
+		# the company's own sign-in page: the provider site's login
+		self.page.wait_for_url(f"{company.idp}/login**")
+		self.page.fill("#login_email", email)
+		self.page.fill("#login_password", DEMO_PASSWORD)
+		self.page.click(".btn-login")
+		self.page.wait_for_url(f"{BASE_URL}/portal")
+		expect(self.page.locator("body")).to_contain_text(company.customer)
 
 	def test_phone_width(self):
 		self.context.close()

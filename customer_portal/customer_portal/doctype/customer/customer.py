@@ -29,13 +29,18 @@ class Customer(ScopedDocument):
 		contact_phone: DF.Data | None
 		customer_name: DF.Data
 		portal_users: DF.Table[CustomerPortalUser]
+		sso_domains: DF.SmallText | None
+		sso_provider: DF.Link | None
 		status: DF.Literal["Active", "On Hold", "Inactive"]
 		tax_id: DF.Data | None
 
 	# end: auto-generated types
 	def validate(self):
+		from customer_portal.accounts.single_sign_on import validate_customer
+
 		self.validate_portal_users()
 		self.validate_invoice_details_lock()
+		validate_customer(self)
 
 	def validate_invoice_details_lock(self):
 		"""Customer users cannot change what invoices already issued carry (staff can)."""
