@@ -2,12 +2,15 @@
 
 All responses get `X-Content-Type-Options`, `Referrer-Policy`, `Permissions-Policy` and, over https,
 HSTS. Portal pages and the login page also get a Content-Security-Policy that forbids framing, plugins,
-foreign scripts, styles, images and connections, and form posts anywhere but this site (and the S3
-endpoint downloads are handed to). Desk keeps Frappe's own behaviour (no CSP: it frames print previews).
+foreign scripts, styles, images and connections, and form posts anywhere but this site (and where a
+form's redirect legitimately ends: the S3 endpoint of downloads, the customers' identity providers on the
+single sign-on page). Desk keeps Frappe's own behaviour (no CSP: it frames print previews).
 
-Not yet strict: Frappe's website templates carry inline scripts without a nonce, so `script-src` still
-allows `'unsafe-inline'` (every value the portal renders is escaped; a nonce-only policy needs a portal
-shell of its own), and Frappe's Web Form pages also need `'unsafe-eval'`.
+The portal's pages render in its own shell (templates/portal/shell.html) with no inline script at all, so
+their policy runs scripts from this site only: no `'unsafe-inline'`, no nonce needed. Pages Frappe renders
+itself under these paths (the login and update-password pages, Web Forms, the not-found and error pages)
+carry Frappe's inline scripts and keep `'unsafe-inline'` (Web Forms also `'unsafe-eval'`, for their
+depends-on expressions); none of them shows a customer's records.
 """
 
 from urllib.parse import urlsplit
@@ -27,18 +30,23 @@ def add_security_headers(response, request) -> None:
 	if _is_https(request):
 		headers.setdefault("Strict-Transport-Security", HSTS)
 	if request.path.startswith(CSP_PATHS) and "Content-Security-Policy" not in headers:
-		headers["Content-Security-Policy"] = portal_policy(request.path)
+		shell = frappe.local.flags.get("portal_shell") and response.status_code < 300
+		headers["Content-Security-Policy"] = portal_policy(request.path, strict=bool(shell))
 		headers.setdefault("X-Frame-Options", "DENY")
 
 
-def portal_policy(path: str = "/portal") -> str:
+def portal_policy(path: str = "/portal", strict: bool = True) -> str:
+	"""The policy of a portal path; `strict`: a page of the portal's own shell (no inline script)."""
 	# a form's redirect is held to form-action too: downloads may end at S3, single sign-on at the
 	# customers' identity providers
 	form_targets = " ".join(
 		["'self'", *_download_origins(), *(_sso_origins() if path.startswith("/portal/sso") else [])]
 	)
-	# Frappe's Web Form script evaluates strings (depends_on expressions): only its pages allow that
-	scripts = "'self' 'unsafe-inline'" + (" 'unsafe-eval'" if _is_web_form(path) else "")
+	if strict:
+		scripts = "'self'"
+	else:
+		# Frappe's Web Form script evaluates strings (depends_on expressions): only its pages allow that
+		scripts = "'self' 'unsafe-inline'" + (" 'unsafe-eval'" if _is_web_form(path) else "")
 	return "; ".join(
 		[
 			"default-src 'self'",

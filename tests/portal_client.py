@@ -10,7 +10,13 @@ import requests
 BASE_URL = os.environ.get("CP_E2E_URL", "http://127.0.0.1:8000")
 ADMIN_PASSWORD = os.environ.get("CP_E2E_ADMIN_PASSWORD", "admin")
 DEMO_PASSWORD = os.environ.get("CP_E2E_DEMO_PASSWORD", "portal-demo-2026")
-CSRF = re.compile(r'csrf_token\s*=\s*"([0-9a-f]+)"')
+# desk pages set `frappe.csrf_token = "..."` in a script; portal pages carry <meta name="csrf-token">
+CSRF = re.compile(r'(?:csrf_token\s*=\s*"|<meta name="csrf-token" content=")([0-9a-f]+)"')
+
+
+def csrf_token_in(html: str) -> str:
+	match = CSRF.search(html)
+	return match.group(1) if match else ""
 
 
 class PortalClient:
@@ -27,8 +33,7 @@ class PortalClient:
 		page = self.session.get(
 			f"{BASE_URL}{'/app' if response.json().get('home_page') == '/app' else '/portal'}"
 		)
-		match = CSRF.search(page.text)
-		self.session.headers["X-Frappe-CSRF-Token"] = match.group(1) if match else ""
+		self.session.headers["X-Frappe-CSRF-Token"] = csrf_token_in(page.text)
 
 	def request(self, method: str, path: str, **kwargs) -> requests.Response:
 		kwargs.setdefault("allow_redirects", False)

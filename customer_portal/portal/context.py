@@ -57,6 +57,13 @@ def get_branding() -> dict:
 	}
 
 
+def use_shell(context) -> None:
+	"""The page renders in the portal's own shell (templates/portal/shell.html), which has no inline
+	script: a successful answer gets the script-strict Content-Security-Policy (security_headers.py)."""
+	frappe.local.flags.portal_shell = True
+	context.portal = get_branding()
+
+
 def page_size() -> int:
 	return frappe.get_cached_doc("Customer Portal Settings").page_size or 20
 
@@ -69,7 +76,7 @@ def portal_context(context, active: str) -> str | None:
 	frappe.sessions.get_csrf_token()
 	context.no_cache = 1
 	context.show_sidebar = False
-	context.portal = get_branding()
+	use_shell(context)
 	context.portal_active = active
 	customers = get_permitted_customers() or ()
 	context.customers = customers
@@ -87,6 +94,7 @@ def page_not_found() -> None:
 	"""The site's 404 page, with status 404: Frappe renders its not-found page for a page's
 	PageDoesNotExistError with the request's status (200); `answer_not_found` sets it after rendering."""
 	frappe.local.flags.portal_page_not_found = True
+	frappe.local.flags.portal_shell = False  # Frappe's own 404 page
 	raise frappe.PageDoesNotExistError
 
 

@@ -125,6 +125,11 @@ class PortalBrowserTest(unittest.TestCase):
 		# frappe-charts drew both charts
 		expect(self.page.locator(".portal-chart svg")).to_have_count(2)
 		expect(self.page.locator(".portal-stage-counts li")).to_have_count(6)
+		# frappe-charts first draws zeros, then grows the bars to the data: wait for the data
+		self.page.wait_for_function(
+			"() => [...document.querySelectorAll('.portal-chart rect.bar')]"
+			".some((bar) => parseFloat(bar.getAttribute('height')) > 0)"
+		)
 		self.shot("dashboard")
 
 	def test_orders_search_filter_sort_and_pagination(self):
@@ -211,6 +216,8 @@ class PortalBrowserTest(unittest.TestCase):
 		self.page.click("button:has-text('Save')")
 		expect(self.page.locator(".portal-notice")).to_be_visible()
 		expect(self.page.locator("#email_0")).to_have_value("Daily")
+		# the in-portal boxes keep their ticks through a save (they were ticked by default)
+		expect(self.page.locator("input[name=portal_0]")).to_be_checked()
 		self.shot("notification-settings")
 		self.page.select_option("#email_0", "Immediately")
 		self.page.click("button:has-text('Save')")

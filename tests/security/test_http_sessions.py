@@ -6,7 +6,14 @@ import unittest
 from datetime import timedelta
 
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, make_portal_user, signed_in_user, site_connection
+from portal_client import (
+	BASE_URL,
+	DEMO_PASSWORD,
+	csrf_token_in,
+	make_portal_user,
+	signed_in_user,
+	site_connection,
+)
 
 
 def make_user(sessions: int = 2) -> str:
@@ -96,7 +103,7 @@ class SessionsTest(unittest.TestCase):
 		self.assertIn("This device", page)
 		for session in (here, phone, laptop):
 			self.assertNotIn(session.cookies["sid"], page)  # ids are credentials: never shown
-		token = here.get(f"{BASE_URL}/portal").text.split('csrf_token = "')[1].split('"')[0]
+		token = csrf_token_in(here.get(f"{BASE_URL}/portal").text)
 		handles = [chunk.split('"')[0] for chunk in page.split('name="session" value="')[1:]]
 		self.assertEqual(len(handles), 2)
 		response = here.post(

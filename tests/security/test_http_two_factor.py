@@ -7,7 +7,14 @@ import uuid
 
 import pyotp
 import requests
-from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, signed_in_user, site_connection
+from portal_client import (
+	BASE_URL,
+	DEMO_PASSWORD,
+	PortalClient,
+	csrf_token_in,
+	signed_in_user,
+	site_connection,
+)
 from received_mail import require_mail_services, to, wait_for
 
 LOGIN = f"{BASE_URL}/api/method/login"
@@ -74,9 +81,7 @@ class TwoFactorTest(unittest.TestCase):
 		# while the company requires it, the member cannot turn it off
 		member = PortalClient()
 		member.session = session
-		member.session.headers["X-Frappe-CSRF-Token"] = (
-			session.get(f"{BASE_URL}/portal").text.split('csrf_token = "')[1].split('"')[0]
-		)
+		member.session.headers["X-Frappe-CSRF-Token"] = csrf_token_in(session.get(f"{BASE_URL}/portal").text)
 		off = member.call("customer_portal.api.account.set_two_factor", "POST", on=0)
 		self.assertEqual(off.status_code, 417, off.text[:300])
 		# made optional again: the password is enough

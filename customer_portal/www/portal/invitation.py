@@ -4,7 +4,7 @@ import frappe
 from frappe import _, form_dict
 
 from customer_portal.accounts.invitations import find
-from customer_portal.portal.context import get_branding
+from customer_portal.portal.context import use_shell
 
 no_cache = 1
 
@@ -12,7 +12,7 @@ no_cache = 1
 def get_context(context):
 	"""Where an invitation email leads: no login needed to see it. A new address chooses a name and a
 	password; an existing account signs in first and comes back here."""
-	context.portal = get_branding()
+	use_shell(context)
 	context.page_title = _("Invitation")
 	# a website session makes its CSRF token only when asked; the accept form needs it
 	frappe.sessions.get_csrf_token()

@@ -1,7 +1,7 @@
 from frappe import _, form_dict
 
 from customer_portal.notifications.emails import verify_unsubscribe
-from customer_portal.portal.context import get_branding
+from customer_portal.portal.context import use_shell
 
 no_cache = 1
 
@@ -9,7 +9,7 @@ no_cache = 1
 def get_context(context):
 	"""The page an email's unsubscribe link opens: no login; one button, so that a mail scanner that
 	follows links unsubscribes nobody."""
-	context.portal = get_branding()
+	use_shell(context)
 	context.page_title = _("Unsubscribe")
 	context.user = (form_dict.get("user") or "")[:140]
 	context.event_type = (form_dict.get("type") or "")[:140]
