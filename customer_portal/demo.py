@@ -693,6 +693,116 @@ class Generator:
 		)
 		progress.finish()
 
+	# (subject, category, status, customer's message, staff reply or None, about the customer's first order)
+	TICKETS = (
+		(
+			"When will the order arrive?",
+			"Order status",
+			"Answered",
+			"Hello, our site team needs a delivery date for this order. Can you confirm it?",
+			"Hello, the order leaves our plant on Thursday; you will have the tracking link the same day.",
+			True,
+		),
+		(
+			"Quality certificate for the last delivery",
+			"Documents",
+			"Open",
+			"Could you add the material certificate (3.1) for our last delivery to the documents library?",
+			None,
+			False,
+		),
+		(
+			"Invoice address",
+			"Billing",
+			"Closed",
+			"Please send future invoices to accounts payable rather than to me.",
+			"Done: invoices now go to your accounts payable address.",
+			False,
+		),
+	)
+
+	def make_tickets(self):
+		"""A few support tickets with their threads for the first two customers (bulk inserted, like the
+		rest of the demo: no events, no emails)."""
+		from customer_portal.tickets.lifecycle import reference_context
+
+		customers = [
+			c for c in self.customer_names[:2] if not frappe.db.exists("Support Ticket", {"customer": c})
+		]
+		names = self.reserve_names("TKT-.YYYY.-", len(customers) * len(self.TICKETS))
+		ticket_rows, message_rows = [], []
+		for customer in customers:
+			user = frappe.db.get_value(
+				"Customer Portal User",
+				{"parent": customer, "parenttype": "Customer"},
+				"user",
+				order_by="idx asc",
+			)
+			orders = self.orders_by_customer.get(customer) or []
+			for index, (subject, category, status, asked, answer, about_order) in enumerate(self.TICKETS):
+				name = names.pop(0)
+				opened = self.days_ago(6 - index * 2)
+				replied = opened + timedelta(hours=3)
+				order = orders[-1][0] if about_order and orders else None
+				context = reference_context(frappe.get_doc("Order", order)) if order else None
+				last = replied if answer else opened
+				ticket_rows.append(
+					[
+						*self.std(name, opened),
+						subject,
+						customer,
+						user,
+						status,
+						"Medium",
+						category if frappe.db.exists("Ticket Category", category) else None,
+						"Order" if order else None,
+						order,
+						context,
+						last if status == "Closed" else None,
+						STAFF_USER if status == "Closed" else None,
+						last,
+					]
+				)
+				message_rows.append(
+					[*self.std(frappe.generate_hash(length=10), opened), name, customer, user, 0, 1, asked]
+				)
+				if answer:
+					message_rows.append(
+						[
+							*self.std(frappe.generate_hash(length=10), replied),
+							name,
+							customer,
+							STAFF_USER,
+							0,
+							0,
+							answer,
+						]
+					)
+		self.insert(
+			"Support Ticket",
+			(
+				*self.STD_FIELDS,
+				"subject",
+				"customer",
+				"raised_by",
+				"status",
+				"priority",
+				"category",
+				"reference_doctype",
+				"reference_name",
+				"reference_context",
+				"closed_on",
+				"closed_by",
+				"last_message_on",
+			),
+			ticket_rows,
+		)
+		self.insert(
+			"Support Ticket Message",
+			(*self.STD_FIELDS, "ticket", "customer", "author", "internal", "from_customer", "message"),
+			message_rows,
+		)
+
 	def run(self):
 		started = time.monotonic()
 		self.make_configuration()
@@ -700,6 +810,7 @@ class Generator:
 		self.make_orders()
 		self.make_invoices()
 		self.make_documents()
+		self.make_tickets()
 		frappe.db.commit()
 		frappe.clear_cache()
 		forget_all()  # bulk inserts bypass the events that keep dashboards current

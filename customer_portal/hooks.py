@@ -11,11 +11,13 @@ export_python_type_annotations = True
 after_install = "customer_portal.setup.install.after_install"
 after_migrate = "customer_portal.setup.install.after_migrate"
 
-# Portal pages: /portal/orders/<name> and /portal/invoices/<name>
+# Portal pages: /portal/orders/<name>, /portal/invoices/<name>, /portal/documents/<name>, /portal/tickets/<name>
 website_route_rules = [
 	{"from_route": "/portal/orders/<name>", "to_route": "portal/order"},
 	{"from_route": "/portal/invoices/<name>", "to_route": "portal/invoice"},
 	{"from_route": "/portal/documents/<name>", "to_route": "portal/document"},
+	{"from_route": "/portal/tickets/new", "to_route": "portal/tickets/new"},
+	{"from_route": "/portal/tickets/<name>", "to_route": "portal/ticket"},
 ]
 # Portal users land on the portal after login
 role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}
@@ -34,6 +36,8 @@ _SCOPED_DOCTYPES = (
 	"Portal Activity",
 	"Portal Invitation",
 	"Portal API Token",
+	"Support Ticket",
+	"Support Ticket Message",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -179,6 +183,8 @@ override_whitelisted_methods = {
 		"frappe.client.delete",
 		"frappe.desk.search.search_link",
 		"frappe.desk.search.search_widget",
+		"frappe.desk.form.load.getdoc",
+		"frappe.desk.form.load.get_docinfo",
 	)
 }
 # password reset answers the same whether or not the address has an account (accounts/password_reset.py)

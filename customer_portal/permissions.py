@@ -33,6 +33,9 @@ CUSTOMER_FIELD = {
 	# customer admins read their own company's activity and invitations (ADMIN_SCOPED)
 	"Portal Activity": "customer",
 	"Portal Invitation": "customer",
+	# support tickets and their threads (tickets/)
+	"Support Ticket": "customer",
+	"Support Ticket Message": "customer",
 }
 # doctype -> the field naming the one user a row belongs to: a customer's user sees only their own rows
 USER_FIELD = {
@@ -53,6 +56,8 @@ CHILD_PARENT = {
 }
 # drafts are staff work in progress: customers see an invoice once it is submitted (or cancelled)
 VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
+# doctype -> a check field that makes a row staff-only: customers never reach it (internal notes)
+STAFF_ONLY_FLAG = {"Support Ticket Message": "internal"}
 # permission types answered from the row as loaded; any other (write, delete, print, ...) re-reads the
 # stored owner, so a request body cannot move another customer's record into scope
 TRUSTED_READS = frozenset({"read", "select"})
@@ -61,7 +66,9 @@ READ_PTYPES = frozenset({"read", "select", "print", "report", "export"})
 
 # doctypes customers create or change only inside an app endpoint that opened a write window for them
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
-WRITE_WINDOWS = frozenset({"Document", "Portal Invitation", "Portal API Token"})
+WRITE_WINDOWS = frozenset(
+	{"Document", "Portal Invitation", "Portal API Token", "Support Ticket", "Support Ticket Message"}
+)
 WINDOWED_PTYPES = frozenset({"create", "write"})
 # doctype -> table field that customer users change only inside a write window for the doctype: a
 # customer's portal users are managed on /portal/users, while its admins edit the rest in a Web Form
@@ -141,6 +148,10 @@ class Scope:
 	def docstatus(self) -> tuple[int, ...] | None:
 		return VISIBLE_DOCSTATUS.get(self.doctype)
 
+	@property
+	def staff_only_flag(self) -> str | None:
+		return STAFF_ONLY_FLAG.get(self.doctype)
+
 	def admits(self, values, *, new: bool = False) -> bool:
 		"""Whether a row (a document or a dict of its stored values) lies inside the scope.
 
@@ -148,6 +159,8 @@ class Scope:
 		if self.field and values.get(self.field) not in self.customers:
 			return False
 		if self.user_field and values.get(self.user_field) != self.user:
+			return False
+		if self.staff_only_flag and values.get(self.staff_only_flag):
 			return False
 		return new or self.docstatus is None or values.get("docstatus") in self.docstatus
 
@@ -161,6 +174,8 @@ class Scope:
 			condition &= table[self.user_field] == self.user
 		if self.docstatus:
 			condition &= table.docstatus.isin(self.docstatus)
+		if self.staff_only_flag:
+			condition &= table[self.staff_only_flag] == 0
 		return condition
 
 	def sql(self) -> str:
@@ -177,6 +192,8 @@ class Scope:
 		condition = " and ".join(conditions)
 		if self.docstatus:
 			condition += f" and {table}.`docstatus` in ({', '.join(map(str, self.docstatus))})"
+		if self.staff_only_flag:
+			condition += f" and ifnull({table}.`{self.staff_only_flag}`, 0) = 0"
 		return f"({condition})"
 
 
@@ -242,6 +259,8 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 	if ptype == "create" or doc.is_new():
 		# creating a row for another customer looks like naming a customer that does not exist;
 		# whether the user may create at all (and a Customer itself) is for role permissions
+		if scope.staff_only_flag and doc.get(scope.staff_only_flag):
+			return False
 		if scope.field != "name" and not scope.admits(doc, new=True):
 			if scope.field and doc.get(scope.field) not in scope.customers:
 				raise_not_found("Customer", doc.get(scope.field))
@@ -300,7 +319,15 @@ def has_website_permission(doc, ptype: str = "read", user: str | None = None, ve
 
 
 def _stored_values(doc) -> dict:
-	fields = [field for field in (CUSTOMER_FIELD.get(doc.doctype), USER_FIELD.get(doc.doctype)) if field]
+	fields = [
+		field
+		for field in (
+			CUSTOMER_FIELD.get(doc.doctype),
+			USER_FIELD.get(doc.doctype),
+			STAFF_ONLY_FLAG.get(doc.doctype),
+		)
+		if field
+	]
 	stored = frappe.db.get_value(doc.doctype, doc.name, [*fields, "docstatus"], as_dict=True)
 	return stored or {}
 

@@ -123,6 +123,18 @@ def main() -> int:
 		serve(args.bench, args.site, port, servers)
 		print(f"==> Test server for {args.site} at {base_url}", flush=True)
 		if args.idp_site:
+			# the provider site is kept between runs and the suites add users to it each time: Frappe
+			# refuses more than 60 new users an hour unless told otherwise
+			bench(
+				args.bench,
+				"--site",
+				args.idp_site,
+				"set-config",
+				"--parse",
+				"throttle_user_limit",
+				"100000",
+				stdout=subprocess.DEVNULL,
+			)
 			idp_port = free_port()
 			serve(args.bench, args.idp_site, idp_port, servers)
 			print(f"==> Identity provider {args.idp_site} at http://127.0.0.1:{idp_port}", flush=True)

@@ -6,12 +6,11 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, get_datetime, now_datetime
 from werkzeug.wrappers import Response
-from werkzeug.wsgi import wrap_file
 
 from customer_portal.documents.audit import log_access
-from customer_portal.documents.inert import clean_name, inert_content_type, safe_filename
+from customer_portal.documents.inert import clean_name, safe_filename
 from customer_portal.documents.links import issue_link, redeem_link
-from customer_portal.documents.storage import S3Storage, storage_for
+from customer_portal.documents.serving import file_response
 from customer_portal.documents.uploads import check_upload, upload_policy
 from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
 from customer_portal.portal.context import get_active_customer
@@ -49,28 +48,8 @@ def fetch(token: str) -> Response:
 	Local files are streamed (or handed to nginx); S3 objects are a redirect to a presigned URL that
 	expires no later than the link itself."""
 	link, document = redeem_link(token)
-	filename = safe_filename(document.title, link.file)
-	content_type = inert_content_type(filename)
-	storage = storage_for(link.file)
-	request = frappe.local.request
-	if isinstance(storage, S3Storage):
-		seconds = int((get_datetime(link.expires_on) - now_datetime()).total_seconds())
-		response = Response(status=302)
-		response.headers["Location"] = storage.presigned_url(link.file, seconds, filename, content_type)
-		response.headers["Referrer-Policy"] = "no-referrer"
-	elif request.headers.get("X-Use-X-Accel-Redirect"):
-		# nginx streams the file from its protected location; the app only authorises
-		response = Response()
-		response.headers["X-Accel-Redirect"] = "/protected/" + link.file.lstrip("/")
-	else:
-		response = Response(wrap_file(request.environ, storage.open(link.file)), direct_passthrough=True)
-		response.headers["Content-Length"] = str(storage.size(link.file))
-	response.headers["Content-Type"] = content_type
-	response.headers.set("Content-Disposition", "attachment", filename=filename)
-	response.headers["X-Content-Type-Options"] = "nosniff"
-	response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-	response.headers["Cache-Control"] = "private, no-store"
-	return response
+	seconds = int((get_datetime(link.expires_on) - now_datetime()).total_seconds())
+	return file_response(link.file, safe_filename(document.title, link.file), seconds)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -5,7 +5,9 @@
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
 - `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads.
-Each would tell a portal user that another customer's record exists. For customer-owned doctypes and
+Each would tell a portal user that another customer's record exists. And `frappe.desk.form.load.getdoc`
+/ `get_docinfo` hand out a record's desk timeline (staff comments, emails, versions, views, assignments):
+staff talk about a customer's order or ticket there, so customer users get the record without it. For customer-owned doctypes and
 restricted users they answer through `frappe.get_list`, i.e. through the scoping policy; everything else
 keeps Frappe's behaviour.
 """
@@ -99,3 +101,22 @@ def search_widget(
 		reference_doctype=reference_doctype,
 		ignore_user_permissions=ignore_user_permissions and not _is_scoped(doctype),
 	)
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str, user=None):
+	from frappe.desk.form.load import getdoc as frappe_getdoc
+
+	frappe_getdoc(doctype, name, user)
+	if _is_scoped(doctype):
+		frappe.response.pop("docinfo", None)
+
+
+@frappe.whitelist()
+def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
+	from frappe.desk.form.load import get_docinfo as frappe_get_docinfo
+
+	if doc is None and doctype and _is_scoped(doctype):
+		frappe.get_doc(doctype, name).check_permission("read")  # another customer's: not found
+		return
+	return frappe_get_docinfo(doc, doctype, name)

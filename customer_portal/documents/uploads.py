@@ -8,7 +8,7 @@ customer can act on; nothing is written before it returns.
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import filetype
 import frappe
@@ -66,6 +66,12 @@ class UploadPolicy:
 	document_type: str
 	kinds: tuple[str, ...]
 	max_bytes: int
+	# what the refusals call the files ("Contract documents"); the document type's documents by default
+	label: str | None = field(default=None, compare=False)
+
+	@property
+	def files_label(self) -> str:
+		return self.label or _("{0} documents").format(_(self.document_type))
 
 
 def upload_policy(document_type: str | None) -> UploadPolicy:
@@ -106,17 +112,15 @@ def check_upload(filename: str | None, content: bytes, policy: UploadPolicy) -> 
 		reject(_("The file is empty."))
 	if len(content) > policy.max_bytes:
 		reject(
-			_("The file is larger than the {0} MB allowed for {1} documents.").format(
-				policy.max_bytes // (1024 * 1024), policy.document_type
+			_("The file is larger than the {0} MB allowed for {1}.").format(
+				policy.max_bytes // (1024 * 1024), policy.files_label
 			)
 		)
 	kind = detect_kind(content)
 	allowed = ", ".join(_(KINDS[k].label) for k in policy.kinds)
 	if kind not in policy.kinds:
 		reject(
-			_("This kind of file is not accepted for {0} documents. Accepted: {1}.").format(
-				policy.document_type, allowed
-			)
+			_("This kind of file is not accepted for {0}. Accepted: {1}.").format(policy.files_label, allowed)
 		)
 	return clean_filename(filename, kind), kind
 

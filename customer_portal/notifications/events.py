@@ -29,7 +29,12 @@ EVENT_TYPES = (
 	TICKET_REPLY,
 )
 # where a customer sees each kind of record in the portal
-PORTAL_ROUTES = {"Order": "/portal/orders", "Invoice": "/portal/invoices", "Document": "/portal/documents"}
+PORTAL_ROUTES = {
+	"Order": "/portal/orders",
+	"Invoice": "/portal/invoices",
+	"Document": "/portal/documents",
+	"Support Ticket": "/portal/tickets",
+}
 
 
 def raise_events(events: list[dict]) -> list[str]:

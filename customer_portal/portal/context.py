@@ -16,6 +16,7 @@ NAVIGATION = (
 	("/portal/orders", "Orders"),
 	("/portal/invoices", "Invoices"),
 	("/portal/documents", "Documents"),
+	("/portal/tickets", "Support"),
 	("/portal/account", "Account"),
 )
 # customer admins also manage their company's users and see its activity

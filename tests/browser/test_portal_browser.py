@@ -48,7 +48,8 @@ class PortalBrowserTest(unittest.TestCase):
 			viewport={"width": 1280, "height": 900}, accept_downloads=True
 		)
 		self.page = self.context.new_page()
-		self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+		self.dismiss = lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss())
+		self.page.on("dialog", self.dismiss)
 		# a Content-Security-Policy violation is a finding: the policy must not break any page
 		self.violations = []
 		self.page.on(
@@ -349,6 +350,45 @@ class PortalBrowserTest(unittest.TestCase):
 		self.page.click(".btn-login")
 		self.page.wait_for_url(f"{BASE_URL}/portal")
 		expect(self.page.locator("body")).to_contain_text(company.customer)
+
+	def test_a_ticket_from_an_order_page(self):
+		order = self.first_order()
+		self.login()
+		self.goto(f"/portal/orders/{order['name']}")
+		self.page.click("text=Ask about this order")
+		self.page.wait_for_url("**/portal/tickets/new?**")
+		expect(self.page.locator(".portal-ticket-about")).to_contain_text(order["name"])
+		self.page.select_option("select[name=category]", "Order status")
+		self.page.fill("textarea[name=message]", "Can the delivery move to next week?\nThanks.")
+		self.page.set_input_files(
+			"input[name=attachments]",
+			files=[{"name": "site-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}],
+		)
+		self.page.click("button:has-text('Send')")
+		self.page.wait_for_url("**/portal/tickets/TKT-*")
+		expect(self.page.locator(".portal-thread .portal-message")).to_have_count(1)
+		expect(self.page.locator(".portal-attachments")).to_contain_text("site-plan.pdf")
+		# a refused attachment is shown next to the form, and nothing is posted
+		self.page.fill("textarea[name=message]", "And this page")
+		self.page.set_input_files(
+			"input[name=attachments]",
+			files=[
+				{"name": "page.html", "mimeType": "text/html", "buffer": b"<html><script>x</script></html>"}
+			],
+		)
+		self.page.click("button:has-text('Send reply')")
+		expect(self.page.locator(".portal-upload-error")).to_be_visible()
+		expect(self.page.locator(".portal-thread .portal-message")).to_have_count(1)
+		self.shot("ticket")
+		# closing asks first
+		self.page.remove_listener("dialog", self.dismiss)
+		self.page.once("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.accept()))
+		self.page.click("button:has-text('Close ticket')")
+		expect(self.page.locator("button:has-text('Reopen ticket')")).to_be_visible()
+		self.assertIn("reopen it", self.dialogs[-1])
+		self.goto("/portal/tickets?status=Closed")
+		expect(self.page.locator(".portal-table")).to_contain_text(order["name"])
+		self.shot("tickets")
 
 	def test_phone_width(self):
 		self.context.close()

@@ -15,6 +15,7 @@ DETAIL_PAGES = {
 	"order": ("/portal/orders", "Order"),
 	"invoice": ("/portal/invoices", "Invoice"),
 	"document": ("/portal/documents", "Document"),
+	"ticket": ("/portal/tickets", "Support Ticket"),
 }
 
 

@@ -33,6 +33,7 @@ class CustomerPortalSettings(Document):
 			frappe.throw(_("Digest Hour must be between 0 and 23."), title=_("Invalid Digest Hour"))
 		self.validate_sign_in_protection()
 		self.validate_sessions()
+		self.validate_tickets()
 		if self.storage_backend == "S3" and self.has_value_changed_in(S3_FIELDS):
 			self.check_bucket()
 
@@ -47,6 +48,13 @@ class CustomerPortalSettings(Document):
 					_("{0} must be between {1} and {2}.").format(_(self.meta.get_label(field)), low, high),
 					title=_("Invalid Session Policy"),
 				)
+
+	def validate_tickets(self):
+		from customer_portal.documents.uploads import parse_kinds
+
+		if not 0 <= (self.ticket_reopen_days or 0) <= 365:
+			frappe.throw(_("Reopen Window must be between 0 and 365 days."), title=_("Invalid Reopen Window"))
+		parse_kinds(self.ticket_attachment_types)
 
 	def validate_sign_in_protection(self):
 		if not 1 <= (self.invitation_hours or 0) <= 720:

@@ -1,0 +1,47 @@
+import frappe
+from frappe import _
+
+from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.locale import format_local
+from customer_portal.tickets.lifecycle import CLOSED, can_reopen, reopen_days
+
+no_cache = 1
+
+
+def get_context(context):
+	customer = portal_context(context, "/portal/tickets")
+	if not customer:
+		return
+	ticket = load_record("Support Ticket", frappe.form_dict.name)
+	context.doc = ticket
+	context.page_title = _("Ticket {0}").format(ticket.name)
+	# through the scoping policy: internal notes and their files never load here
+	context.messages = frappe.get_list(
+		"Support Ticket Message",
+		filters={"ticket": ticket.name},
+		fields=["name", "author", "from_customer", "message", "creation"],
+		order_by="creation asc",
+		limit_page_length=0,
+	)
+	files = frappe.get_list(
+		"File",
+		filters={
+			"attached_to_doctype": "Support Ticket Message",
+			"attached_to_name": ("in", [row.name for row in context.messages] or [""]),
+		},
+		fields=["name", "file_name", "attached_to_name"],
+		limit_page_length=0,
+	)
+	names = {row.author: frappe.utils.get_fullname(row.author) for row in context.messages}
+	for row in context.messages:
+		row.author_name = names[row.author]
+		row.when = format_local(row.creation)
+		row.files = [file for file in files if file.attached_to_name == row.name]
+	context.closed = ticket.status == CLOSED
+	context.can_reopen = can_reopen(ticket)
+	context.reopen_days = reopen_days()
+	context.closed_on = format_local(ticket.closed_on) if ticket.closed_on else None
+	if ticket.reference_doctype:
+		from customer_portal.notifications.events import portal_path
+
+		context.reference_url = portal_path(ticket.reference_doctype, ticket.reference_name)
