@@ -150,6 +150,8 @@ doc_events = {
 		"on_update": "customer_portal.portal.dashboard.forget_all",
 		"on_trash": "customer_portal.portal.dashboard.forget_all",
 	},
+	# a Workflow for Order drives its stage (orders/workflow.py)
+	"Workflow": {"validate": "customer_portal.orders.workflow.validate_order_workflow"},
 	"Web Form": {
 		"on_update": "customer_portal.request_guards.clear_web_form_routes",
 		"on_trash": "customer_portal.request_guards.clear_web_form_routes",

@@ -67,7 +67,7 @@ READ_PTYPES = frozenset({"read", "select", "print", "report", "export"})
 # doctypes customers create or change only inside an app endpoint that opened a write window for them
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
 WRITE_WINDOWS = frozenset(
-	{"Document", "Portal Invitation", "Portal API Token", "Support Ticket", "Support Ticket Message"}
+	{"Order", "Document", "Portal Invitation", "Portal API Token", "Support Ticket", "Support Ticket Message"}
 )
 WINDOWED_PTYPES = frozenset({"create", "write"})
 # doctype -> table field that customer users change only inside a write window for the doctype: a

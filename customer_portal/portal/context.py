@@ -21,6 +21,18 @@ NAVIGATION = (
 )
 # customer admins also manage their company's users and see its activity
 ADMIN_NAVIGATION = (("/portal/users", "Users"), ("/portal/activity", "Activity"))
+# sections admins can turn off (Customer Portal Settings): their pages and links go
+SECTION_SETTINGS = {
+	"/portal/orders": "show_orders",
+	"/portal/invoices": "show_invoices",
+	"/portal/documents": "show_documents",
+	"/portal/tickets": "show_tickets",
+}
+
+
+def section_on(route: str) -> bool:
+	field = SECTION_SETTINGS.get(route)
+	return not field or bool(frappe.get_cached_doc("Customer Portal Settings").get(field))
 
 
 def require_login() -> None:
@@ -72,6 +84,8 @@ def page_size() -> int:
 def portal_context(context, active: str) -> str | None:
 	"""Fill the context every portal page shares; returns the active customer (None: nothing to show)."""
 	require_login()
+	if not section_on(active):
+		page_not_found()
 	# Frappe checks the CSRF token of every state-changing request once the session has one; desk makes
 	# one at boot, a website session only when asked: every portal page makes sure it exists
 	frappe.sessions.get_csrf_token()
@@ -85,7 +99,8 @@ def portal_context(context, active: str) -> str | None:
 	navigation = NAVIGATION
 	if context.customer and context.customer in (get_permitted_customers(admin=True) or ()):
 		navigation = (*NAVIGATION, *ADMIN_NAVIGATION)
-	context.portal_nav = [(route, _(label)) for route, label in navigation]
+	context.portal_nav = [(route, _(label)) for route, label in navigation if section_on(route)]
+	context.show_tickets = section_on("/portal/tickets")
 	context.unread = unread_count(context.customer) if context.customer else 0
 	context.title = context.portal["portal_name"]
 	return context.customer

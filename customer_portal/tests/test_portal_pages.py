@@ -108,6 +108,28 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(counts[self.small], counts[self.large])
 		self.assertLessEqual(counts[self.large], 12)
 
+	def test_a_section_turned_off_leaves_the_navigation_and_answers_not_found(self):
+		from customer_portal.www.portal.tickets import index as tickets_page
+
+		settings = frappe.get_doc("Customer Portal Settings")
+		settings.show_tickets = 0
+		settings.save()
+		try:
+			frappe.set_user(self.user)
+			frappe.local.form_dict = frappe._dict()
+			self.assertRaises(frappe.PageDoesNotExistError, tickets_page.get_context, frappe._dict())
+			context = frappe._dict()
+			from customer_portal.www.portal.orders import index as orders_page
+
+			orders_page.get_context(context)
+			self.assertNotIn("/portal/tickets", [route for route, _label in context.portal_nav])
+			self.assertIn("/portal/orders", [route for route, _label in context.portal_nav])
+		finally:
+			frappe.set_user("Administrator")
+			settings.reload()
+			settings.show_tickets = 1
+			settings.save()
+
 	def test_timeline_marks_done_current_and_upcoming(self):
 		order = frappe.get_doc("Order", make_order(self.large, "Timeline"))
 		order.stage = self.stages[1]

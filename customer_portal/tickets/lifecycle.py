@@ -107,8 +107,12 @@ def open_ticket(
 	message; returns the ticket."""
 	from customer_portal.portal.context import get_active_customer
 
+	from customer_portal.portal.context import section_on
+
 	if get_permitted_customers() is None:
 		frappe.throw(_("Staff open tickets in desk."), frappe.PermissionError)
+	if not section_on("/portal/tickets"):
+		frappe.throw(_("Support tickets are not open on this portal."), frappe.PermissionError)
 	reference = load_reference(reference_doctype, reference_name)
 	customer = reference.customer if reference else get_active_customer()
 	if not customer:

@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 
+from customer_portal.orders.workflow import customer_actions
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day, item_rows, money
 from customer_portal.portal.locale import format_local
@@ -17,6 +18,8 @@ def get_context(context):
 	context.doc = order
 	context.page_title = _("Order {0}").format(order.name)
 	context.timeline = stage_timeline(order)
+	# what the order's Workflow lets this user do now (orders/workflow.py)
+	context.actions = customer_actions(order)
 	context.items = item_rows(order)
 	context.total = money(order.total)
 	context.dates = {

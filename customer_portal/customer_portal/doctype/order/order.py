@@ -38,6 +38,9 @@ class Order(ScopedDocument):
 
 	# end: auto-generated types
 	def validate(self):
+		from customer_portal.orders.workflow import sync_stage
+
+		sync_stage(self)
 		self.set_default_stage()
 		calculate_item_totals(self)
 		validate_date_order(self, "order_date", "expected_date")
