@@ -17,6 +17,7 @@ NAVIGATION = (
 	("/portal/invoices", "Invoices"),
 	("/portal/documents", "Documents"),
 	("/portal/tickets", "Support"),
+	("/portal/analytics", "Analytics"),
 	("/portal/account", "Account"),
 )
 # customer admins also manage their company's users and see its activity

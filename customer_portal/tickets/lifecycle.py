@@ -105,9 +105,7 @@ def open_ticket(
 ):
 	"""A customer user's new ticket (for the record's customer, or the active one) with its first
 	message; returns the ticket."""
-	from customer_portal.portal.context import get_active_customer
-
-	from customer_portal.portal.context import section_on
+	from customer_portal.portal.context import get_active_customer, section_on
 
 	if get_permitted_customers() is None:
 		frappe.throw(_("Staff open tickets in desk."), frappe.PermissionError)

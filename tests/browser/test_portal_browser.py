@@ -390,6 +390,20 @@ class PortalBrowserTest(unittest.TestCase):
 		expect(self.page.locator(".portal-table")).to_contain_text(order["name"])
 		self.shot("tickets")
 
+	def test_analytics(self):
+		self.login()
+		self.goto("/portal/analytics")
+		expect(self.page.locator("h1")).to_have_text("Analytics")
+		expect(self.page.locator(".portal-analytics-chart")).to_have_count(5)
+		charts = self.page.locator(".portal-chart")
+		self.assertGreaterEqual(charts.count(), 4)  # the demo customer has orders, invoices, history, tickets
+		expect(self.page.locator(".portal-chart svg")).to_have_count(charts.count())
+		self.page.wait_for_function(
+			"() => [...document.querySelectorAll('.portal-chart rect.bar')]"
+			".some((bar) => parseFloat(bar.getAttribute('height')) > 0)"
+		)
+		self.shot("analytics")
+
 	def test_phone_width(self):
 		self.context.close()
 		self.context = self.browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)

@@ -75,3 +75,5 @@ def on_doctype_update():
 	frappe.db.add_index("Order", ["customer", "order_date"])
 	frappe.db.add_index("Order", ["customer", "total"])
 	frappe.db.add_index("Order", ["customer", "stage"])
+	# analytics: deliveries per month (on-time rate)
+	frappe.db.add_index("Order", ["customer", "actual_date"])

@@ -1,0 +1,181 @@
+"""The analytics page's figures for one customer: one scoped, index-backed, aggregated query per chart.
+
+Each function returns what its chart draws (labels and datasets) plus the figures the page prints next
+to it. Months are the last `MONTHS` calendar months, this one included. Scoping is the same criterion
+every other query of the app uses (`permissions.Scope`): the caller has established that the user may
+see `customer`.
+"""
+
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, DateFormat, Sum
+from frappe.utils import add_months, flt, get_first_day, getdate, today
+
+from customer_portal.permissions import Scope
+
+MONTHS = 12
+RECENT_DAYS = 90
+
+
+def month_window(months: int = MONTHS) -> tuple[date, list[str]]:
+	start = get_first_day(add_months(getdate(today()), -(months - 1)))
+	return start, [add_months(start, i).strftime("%Y-%m") for i in range(months)]
+
+
+def month_labels(keys: list[str]) -> list[str]:
+	return [date.fromisoformat(key + "-01").strftime("%b %Y") for key in keys]
+
+
+def _scope(table, doctype: str, customer: str):
+	return Scope(doctype, (customer,)).criterion(table)
+
+
+def orders_by_month_and_stage(customer: str) -> dict:
+	"""Orders placed per month, split by the stage each is at now (stacked, stages in their order)."""
+	start, keys = month_window()
+	order, stage = frappe.qb.DocType("Order"), frappe.qb.DocType("Order Stage")
+	month = DateFormat(order.order_date, "%Y-%m")
+	rows = (
+		frappe.qb.from_(order)
+		.left_join(stage)
+		.on(stage.name == order.stage)
+		.select(month.as_("month"), order.stage, stage.sequence, Count("*").as_("orders"))
+		.where(_scope(order, "Order", customer) & (order.order_date >= start))
+		.groupby(month, order.stage, stage.sequence)
+		.run(as_dict=True)
+	)
+	stages = sorted({(row.sequence or 0, row.stage or "") for row in rows})
+	counts = {(row.month, row.stage or ""): row.orders for row in rows}
+	return {
+		"labels": month_labels(keys),
+		"datasets": [
+			{
+				"name": _(name) if name else _("No stage"),
+				"values": [counts.get((key, name), 0) for key in keys],
+			}
+			for _sequence, name in stages
+		],
+		"total": sum(row.orders for row in rows),
+	}
+
+
+def spend_by_month(customer: str) -> dict:
+	"""Invoiced (submitted) totals per month of posting."""
+	start, keys = month_window()
+	invoice = frappe.qb.DocType("Invoice")
+	month = DateFormat(invoice.posting_date, "%Y-%m")
+	spend = dict(
+		frappe.qb.from_(invoice)
+		.select(month, Sum(invoice.total))
+		.where(
+			_scope(invoice, "Invoice", customer) & (invoice.docstatus == 1) & (invoice.posting_date >= start)
+		)
+		.groupby(month)
+		.run()
+	)
+	values = [flt(spend.get(key), 2) for key in keys]
+	return {
+		"labels": month_labels(keys),
+		"datasets": [{"name": _("Spend"), "values": values}],
+		"total": sum(values),
+	}
+
+
+def stage_durations(customer: str) -> dict:
+	"""Average days an order of this customer spends in each stage (time from reaching it to reaching the
+	next one): over the last RECENT_DAYS against all of the customer's history."""
+	scope = Scope("Order", (customer,)).sql()  # on `tabOrder`, escaped
+	rows = frappe.db.sql(
+		f"""
+		select timeline.stage, max(timeline.sequence) as sequence,
+			avg(case when timeline.reached_on >= %(recent)s then timeline.seconds end) / 86400 as recent_days,
+			avg(timeline.seconds) / 86400 as all_days,
+			count(*) as moves
+		from (
+			select history.stage, stage.sequence, stage.is_final, history.reached_on,
+				timestampdiff(second, history.reached_on, lead(history.reached_on) over (
+					partition by history.parent order by history.reached_on, history.idx
+				)) as seconds
+			from `tabOrder Stage History` history
+			join `tabOrder` on `tabOrder`.name = history.parent
+			left join `tabOrder Stage` stage on stage.name = history.stage
+			where history.parenttype = 'Order' and history.parentfield = 'stage_history' and {scope}
+		) timeline
+		where timeline.seconds is not null and ifnull(timeline.is_final, 0) = 0
+		group by timeline.stage
+		order by sequence, timeline.stage
+		""",
+		{"recent": frappe.utils.add_days(frappe.utils.now_datetime(), -RECENT_DAYS)},
+		as_dict=True,
+	)
+	return {
+		"labels": [_(row.stage) for row in rows],
+		"datasets": [
+			{
+				"name": _("Last {0} days").format(RECENT_DAYS),
+				"values": [round(flt(row.recent_days), 1) for row in rows],
+			},
+			{"name": _("All time"), "values": [round(flt(row.all_days), 1) for row in rows]},
+		],
+		"rows": rows,
+	}
+
+
+def on_time_delivery(customer: str) -> dict:
+	"""Orders delivered each month that had an expected date, and how many of them by that date."""
+	start, keys = month_window()
+	order = frappe.qb.DocType("Order")
+	month = DateFormat(order.actual_date, "%Y-%m")
+	on_time = (order.actual_date <= order.expected_date).as_("on_time")
+	rows = {
+		row.month: row
+		for row in frappe.qb.from_(order)
+		.select(month.as_("month"), Count("*").as_("delivered"), Sum(on_time).as_("on_time"))
+		.where(
+			_scope(order, "Order", customer) & (order.actual_date >= start) & order.expected_date.isnotnull()
+		)
+		.groupby(month)
+		.run(as_dict=True)
+	}
+	delivered = sum(row.delivered for row in rows.values())
+	punctual = sum(int(row.on_time or 0) for row in rows.values())
+	return {
+		"labels": month_labels(keys),
+		"datasets": [
+			{"name": _("Delivered"), "values": [rows[key].delivered if key in rows else 0 for key in keys]},
+			{
+				"name": _("On time"),
+				"values": [int(rows[key].on_time or 0) if key in rows else 0 for key in keys],
+			},
+		],
+		"delivered": delivered,
+		"on_time": punctual,
+		"rate": round(100 * punctual / delivered, 1) if delivered else None,
+	}
+
+
+def open_tickets(customer: str) -> dict:
+	"""Tickets not closed, by category, split into waiting for support (Open) and for you (Answered)."""
+	ticket = frappe.qb.DocType("Support Ticket")
+	rows = (
+		frappe.qb.from_(ticket)
+		.select(ticket.category, ticket.status, Count("*").as_("tickets"))
+		.where(_scope(ticket, "Support Ticket", customer) & (ticket.status != "Closed"))
+		.groupby(ticket.category, ticket.status)
+		.run(as_dict=True)
+	)
+	categories = sorted({row.category or "" for row in rows})
+	counts = {(row.category or "", row.status): row.tickets for row in rows}
+	return {
+		"labels": [_(category) if category else _("No category") for category in categories],
+		"datasets": [
+			{"name": _(status), "values": [counts.get((category, status), 0) for category in categories]}
+			for status in ("Open", "Answered")
+		],
+		"total": sum(row.tickets for row in rows),
+	}
+
+
+CHARTS = (orders_by_month_and_stage, spend_by_month, stage_durations, on_time_delivery, open_tickets)
