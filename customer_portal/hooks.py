@@ -38,6 +38,7 @@ _SCOPED_DOCTYPES = (
 	"Portal API Token",
 	"Support Ticket",
 	"Support Ticket Message",
+	"Invoice Payment",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",

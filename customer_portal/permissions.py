@@ -33,6 +33,8 @@ CUSTOMER_FIELD = {
 	# customer admins read their own company's activity and invitations (ADMIN_SCOPED)
 	"Portal Activity": "customer",
 	"Portal Invitation": "customer",
+	# payments recorded against invoices (payments/)
+	"Invoice Payment": "customer",
 	# support tickets and their threads (tickets/)
 	"Support Ticket": "customer",
 	"Support Ticket Message": "customer",
@@ -67,7 +69,15 @@ READ_PTYPES = frozenset({"read", "select", "print", "report", "export"})
 # doctypes customers create or change only inside an app endpoint that opened a write window for them
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
 WRITE_WINDOWS = frozenset(
-	{"Order", "Document", "Portal Invitation", "Portal API Token", "Support Ticket", "Support Ticket Message"}
+	{
+		"Order",
+		"Document",
+		"Invoice Payment",
+		"Portal Invitation",
+		"Portal API Token",
+		"Support Ticket",
+		"Support Ticket Message",
+	}
 )
 WINDOWED_PTYPES = frozenset({"create", "write"})
 # doctype -> table field that customer users change only inside a write window for the doctype: a

@@ -4,7 +4,7 @@ All responses get `X-Content-Type-Options`, `Referrer-Policy`, `Permissions-Poli
 HSTS. Portal pages and the login page also get a Content-Security-Policy that forbids framing, plugins,
 foreign scripts, styles, images and connections, and form posts anywhere but this site (and where a
 form's redirect legitimately ends: the S3 endpoint of downloads, the customers' identity providers on the
-single sign-on page). Desk keeps Frappe's own behaviour (no CSP: it frames print previews).
+single sign-on page, the payment provider's checkout on invoice pages). Desk keeps Frappe's own behaviour (no CSP: it frames print previews).
 
 The portal's pages render in its own shell (templates/portal/shell.html) with no inline script at all, so
 their policy runs scripts from this site only: no `'unsafe-inline'`, no nonce needed. Pages Frappe renders
@@ -40,7 +40,12 @@ def portal_policy(path: str = "/portal", strict: bool = True) -> str:
 	# a form's redirect is held to form-action too: downloads may end at S3, single sign-on at the
 	# customers' identity providers
 	form_targets = " ".join(
-		["'self'", *_download_origins(), *(_sso_origins() if path.startswith("/portal/sso") else [])]
+		[
+			"'self'",
+			*_download_origins(),
+			*(_sso_origins() if path.startswith("/portal/sso") else []),
+			*(_payment_origins() if path.startswith("/portal/invoices/") else []),
+		]
 	)
 	if strict:
 		scripts = "'self'"
@@ -77,6 +82,15 @@ def _download_origins() -> list[str]:
 		parts = urlsplit(config.endpoint_url)
 		return [f"{parts.scheme}://{parts.netloc}"]
 	return ["https://*.amazonaws.com"]
+
+
+def _payment_origins() -> list[str]:
+	"""Where Pay now's redirect ends: Stripe's hosted checkout (or the gateway site config points at)."""
+	base = frappe.conf.get("customer_portal_stripe_api_base")
+	if base:
+		parts = urlsplit(base)
+		return [f"{parts.scheme}://{parts.netloc}"]
+	return ["https://checkout.stripe.com"]
 
 
 def _sso_origins() -> list[str]:

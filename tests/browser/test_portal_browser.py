@@ -11,7 +11,7 @@ from pathlib import Path
 
 from identity_provider import idp_url
 from playwright.sync_api import expect, sync_playwright
-from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, set_raw_value
+from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, set_raw_value, site_connection
 
 OUTPUT = Path(os.environ.get("CP_E2E_OUTPUT", "/tmp/customer_portal-e2e"))
 CHROMIUM_ARGS = [
@@ -403,6 +403,54 @@ class PortalBrowserTest(unittest.TestCase):
 			".some((bar) => parseFloat(bar.getAttribute('height')) > 0)"
 		)
 		self.shot("analytics")
+
+	def test_pay_an_invoice_online(self):
+		import requests
+		from stripe_stub import (
+			WEBHOOK_SECRET,
+			StripeStub,
+			disable_online_payments,
+			enable_online_payments,
+			signed,
+		)
+
+		with StripeStub() as stub:
+			enable_online_payments(stub)
+			try:
+				with site_connection() as frappe:
+					# one with no checkout open already (a reused checkout would lead to another stub)
+					started = frappe.get_all("Invoice Payment", pluck="invoice")
+					invoice = frappe.get_all(
+						"Invoice",
+						filters={
+							"customer": "Acme Logistics",
+							"docstatus": 1,
+							"status": "Unpaid",
+							"name": ("not in", started or [""]),
+						},
+						pluck="name",
+						limit=1,
+					)[0]
+				self.login()
+				self.goto(f"/portal/invoices/{invoice}")
+				self.page.click("button:has-text('now')")
+				# Stripe's hosted checkout (here the stub's page): the form's redirect is allowed by the CSP
+				self.page.wait_for_url(f"{stub.url}/pay/**")
+				expect(self.page.locator("h1")).to_have_text("Stub checkout")
+				session_id = self.page.url.rsplit("/", 1)[1]
+				payload, signature = signed(stub.completed_event(session_id), WEBHOOK_SECRET)
+				answer = requests.post(
+					f"{BASE_URL}/api/method/customer_portal.api.payments.stripe_webhook",
+					data=payload,
+					headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
+				)
+				self.assertEqual(answer.status_code, 200, answer.text[:300])
+				self.goto(f"/portal/invoices/{invoice}?payment=done")
+				expect(self.page.locator("h1 .portal-badge")).to_have_text("Paid")
+				expect(self.page.locator("#payments")).to_be_visible()
+				self.shot("invoice-paid")
+			finally:
+				disable_online_payments()
 
 	def test_phone_width(self):
 		self.context.close()

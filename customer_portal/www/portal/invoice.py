@@ -1,8 +1,10 @@
 import frappe
 from frappe import _
 
+from customer_portal.payments.providers import configured_provider
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day, item_rows, money
+from customer_portal.portal.locale import format_local
 
 no_cache = 1
 
@@ -21,6 +23,21 @@ def get_context(context):
 		"outstanding": money(invoice.outstanding_amount),
 	}
 	context.dates = {"posting": day(invoice.posting_date), "due": day(invoice.due_date)}
+	# online payment (payments/): Pay now while something is outstanding, and the payments so far
+	context.can_pay = (
+		invoice.docstatus == 1 and invoice.outstanding_amount > 0 and configured_provider() is not None
+	)
+	context.payment_state = (
+		frappe.form_dict.get("payment") if frappe.form_dict.get("payment") in ("done", "cancelled") else None
+	)
+	context.payments = frappe.get_list(
+		"Invoice Payment",
+		filters={"invoice": invoice.name, "status": "Paid"},
+		fields=["name", "paid_on", "method", "amount"],
+		order_by="paid_on asc",
+	)
+	for row in context.payments:
+		row.amount_display, row.paid_on_display = money(row.amount), format_local(row.paid_on)
 	context.order_title = (
 		frappe.get_list("Order", filters={"name": invoice.order}, pluck="title")[:1] if invoice.order else []
 	)

@@ -1,0 +1,42 @@
+"""Online payment of invoices (payments/): the customer's Pay now, and the provider's webhook."""
+
+import frappe
+from frappe.rate_limiter import rate_limit
+
+from customer_portal.accounts.invitations import acting_as
+from customer_portal.payments import checkout
+from customer_portal.payments.providers import InvalidNotification
+from customer_portal.permissions import raise_not_found
+
+
+@frappe.whitelist(methods=["POST"])
+@rate_limit(limit=10, seconds=60)
+def pay(invoice: str):
+	"""To the provider's checkout for the invoice's outstanding amount."""
+	try:
+		doc = frappe.get_doc("Invoice", invoice)
+		doc.check_permission("read")
+	except (frappe.DoesNotExistError, frappe.PermissionError):
+		frappe.clear_messages()
+		raise_not_found("Invoice", invoice)
+	url = checkout.start(doc)
+	if "application/json" in (frappe.get_request_header("Accept") or ""):
+		return {"url": url}
+	frappe.local.response["type"] = "redirect"
+	frappe.local.response["location"] = url
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+@rate_limit(limit=300, seconds=60)
+def stripe_webhook():
+	"""Stripe's signed events about checkouts. A bad signature changes nothing and answers 400."""
+	try:
+		# the provider's signed word, applied with system authority (as a background job would be)
+		with acting_as("Administrator"):
+			outcome = checkout.settle(frappe.request.get_data(), frappe.request.headers)
+	except InvalidNotification:
+		frappe.db.rollback()
+		frappe.local.response["http_status_code"] = 400
+		return {"received": False, "error": "invalid signature"}
+	frappe.db.commit()
+	return {"received": True, "outcome": outcome}

@@ -1,0 +1,53 @@
+"""Payments recorded against invoices (Invoice Payment): each payment that reaches *Paid* adds its amount
+to its invoice's paid amount exactly once, and the invoice recomputes its outstanding amount and status
+(and raises "Payment Recorded"). Staff record bank transfers and the like in desk; online payments are
+created Pending by the checkout and confirmed by the provider's webhook (payments/checkout.py)."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt, now_datetime
+
+from customer_portal.permissions import get_permitted_customers
+
+
+def validate_payment(doc) -> None:
+	invoice = frappe.db.get_value(
+		"Invoice", doc.invoice, ["customer", "docstatus", "total", "paid_amount"], as_dict=True
+	)
+	if not invoice or invoice.docstatus != 1:
+		frappe.throw(_("Payments are recorded against submitted invoices."), title=_("Invoice Not Submitted"))
+	doc.customer = invoice.customer
+	if get_permitted_customers() is not None and (doc.status != "Pending" or doc.method != "Online"):
+		# customers only start online checkouts; the provider (or staff) say what was paid
+		frappe.throw(_("Only the payment provider or staff record a payment."), frappe.PermissionError)
+	if flt(doc.amount) <= 0:
+		frappe.throw(_("A payment's amount must be more than zero."), title=_("Invalid Amount"))
+	before = doc.get_doc_before_save()
+	if before and before.status == "Paid" and (doc.status != "Paid" or flt(doc.amount) != flt(before.amount)):
+		frappe.throw(
+			_("A paid payment cannot be changed; record a correction as a new payment."),
+			title=_("Already Paid"),
+		)
+	if doc.status == "Paid" and not doc.paid_on:
+		doc.paid_on = now_datetime()
+
+
+def apply_to_invoice(doc) -> None:
+	"""`on_update`: a payment that has just become Paid is added to its invoice (under a row lock)."""
+	before = doc.get_doc_before_save()
+	if doc.status != "Paid" or (before and before.status == "Paid"):
+		return
+	invoice = frappe.get_doc("Invoice", doc.invoice, for_update=True)
+	paid = flt(invoice.paid_amount) + flt(doc.amount)
+	if paid > flt(invoice.total):
+		doc.add_comment(
+			"Comment",
+			_(
+				"The invoice was already paid up to {0}: {1} more than its total was received and is due back."
+			).format(
+				invoice.get_formatted("paid_amount"), frappe.format(paid - flt(invoice.total), "Currency")
+			),
+		)
+		paid = flt(invoice.total)
+	invoice.paid_amount = paid
+	invoice.save()
