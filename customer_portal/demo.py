@@ -19,9 +19,11 @@ from frappe.utils import flt, get_files_path, getdate, now_datetime, today
 from frappe.utils.password import passlibctx
 
 from customer_portal.customer_portal.doctype.invoice.invoice import get_invoice_status
+from customer_portal.payments.ledger import record_untracked_payments
 from customer_portal.permissions import STAFF_ROLE
 from customer_portal.portal.dashboard import forget_all
 from customer_portal.portal_access import implied_access
+from customer_portal.records import reserve_names
 
 LIMITS = {"customers": 1_000, "orders": 100_000, "invoices": 200_000, "documents": 50_000}
 STAGES = [
@@ -160,14 +162,7 @@ class Generator:
 				progress.advance(min(chunk, len(rows) - start))
 
 	def reserve_names(self, series: str, count: int) -> list[str]:
-		"""Take `count` names from a naming series, as Frappe's naming would."""
-		prefix = series.replace(".YYYY.", str(getdate(today()).year)).rstrip(".")
-		current = frappe.db.get_value("Series", prefix, "current", order_by=None)
-		if current is None:
-			frappe.db.sql("insert into `tabSeries` (`name`, `current`) values (%s, 0)", prefix)
-			current = 0
-		frappe.db.sql("update `tabSeries` set `current` = %s where `name` = %s", (current + count, prefix))
-		return [f"{prefix}{number:05d}" for number in range(current + 1, current + count + 1)]
+		return reserve_names(series, count)
 
 	def days_ago(self, days: float) -> datetime:
 		return self.now - timedelta(days=days)
@@ -809,6 +804,7 @@ class Generator:
 		self.make_customers()
 		self.make_orders()
 		self.make_invoices()
+		record_untracked_payments()  # the demo's paid amounts, as payments (statements list them)
 		self.make_documents()
 		self.make_tickets()
 		frappe.db.commit()

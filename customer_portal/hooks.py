@@ -39,6 +39,7 @@ _SCOPED_DOCTYPES = (
 	"Support Ticket",
 	"Support Ticket Message",
 	"Invoice Payment",
+	"Portal Export",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -132,7 +133,12 @@ doc_events = {
 		"on_update": _FORGET_DASHBOARD,
 		"on_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_submitted"],
 		"on_cancel": _FORGET_DASHBOARD,
-		"on_update_after_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_updated_after_submit"],
+		"on_update_after_submit": [
+			_FORGET_DASHBOARD,
+			f"{_EVENTS}.invoice_updated_after_submit",
+			# statements list every payment: a paid amount edited on the invoice becomes one (payments/ledger.py)
+			"customer_portal.payments.ledger.track_direct_change",
+		],
 		"on_trash": _FORGET_DASHBOARD,
 	},
 	"Document": {"on_update": f"{_EVENTS}.document_updated"},
@@ -163,6 +169,7 @@ scheduler_events = {
 	"daily": [
 		"customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices",
 		"customer_portal.activity.log.archive_old_entries",
+		"customer_portal.exports.invoices.remove_old_exports",
 	],
 	"cron": {
 		# every hour: digests whose moment (Digest Hour in each recipient's time zone) has come

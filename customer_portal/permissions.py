@@ -35,6 +35,8 @@ CUSTOMER_FIELD = {
 	"Portal Invitation": "customer",
 	# payments recorded against invoices (payments/)
 	"Invoice Payment": "customer",
+	# a user's bulk exports of their customer's invoices (exports/)
+	"Portal Export": "customer",
 	# support tickets and their threads (tickets/)
 	"Support Ticket": "customer",
 	"Support Ticket Message": "customer",
@@ -44,6 +46,7 @@ USER_FIELD = {
 	"Portal Notification": "user",
 	"Portal Notification Preference": "user",
 	"Portal API Token": "user",
+	"Portal Export": "user",
 }
 # doctypes whose rows a customer's user sees only for customers they administer
 ADMIN_SCOPED = frozenset({"Portal Activity", "Portal Invitation"})
@@ -73,6 +76,7 @@ WRITE_WINDOWS = frozenset(
 		"Order",
 		"Document",
 		"Invoice Payment",
+		"Portal Export",
 		"Portal Invitation",
 		"Portal API Token",
 		"Support Ticket",
@@ -329,16 +333,17 @@ def has_website_permission(doc, ptype: str = "read", user: str | None = None, ve
 
 
 def _stored_values(doc) -> dict:
+	return _stored_row(doc.doctype, doc.name)
+
+
+def _stored_row(doctype: str, name: str) -> dict:
+	"""The stored values the scope judges a row by (customer, user, staff-only flag, docstatus)."""
 	fields = [
 		field
-		for field in (
-			CUSTOMER_FIELD.get(doc.doctype),
-			USER_FIELD.get(doc.doctype),
-			STAFF_ONLY_FLAG.get(doc.doctype),
-		)
+		for field in (CUSTOMER_FIELD.get(doctype), USER_FIELD.get(doctype), STAFF_ONLY_FLAG.get(doctype))
 		if field
 	]
-	stored = frappe.db.get_value(doc.doctype, doc.name, [*fields, "docstatus"], as_dict=True)
+	stored = frappe.db.get_value(doctype, name, [*fields, "docstatus"], as_dict=True)
 	return stored or {}
 
 
@@ -350,7 +355,7 @@ def _file_query_conditions(user: str | None) -> str:
 		return ""
 	clauses = []
 	for doctype in CUSTOMER_FIELD:
-		scope = Scope(doctype, customers)
+		scope = Scope(doctype, customers, user or frappe.session.user)
 		clauses.append(
 			f"(`tabFile`.`attached_to_doctype` = {frappe.db.escape(doctype)} and `tabFile`.`attached_to_name` in "
 			f"(select `tab{doctype}`.`name` from `tab{doctype}` where {scope.sql()}))"
@@ -366,12 +371,7 @@ def _file_permission(doc, ptype: str | None, user: str | None):
 	scope = get_scope(doc.attached_to_doctype, user)
 	if scope is None:
 		return None
-	stored = frappe.db.get_value(
-		doc.attached_to_doctype,
-		doc.attached_to_name,
-		[CUSTOMER_FIELD[doc.attached_to_doctype], "docstatus"],
-		as_dict=True,
-	)
+	stored = _stored_row(doc.attached_to_doctype, doc.attached_to_name)
 	if not stored or not scope.admits(stored):
 		raise_not_found("File", doc.name)
 	return None

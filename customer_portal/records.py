@@ -51,3 +51,17 @@ def validate_date_order(doc, earlier: str, later: str) -> None:
 			),
 			title=_("Invalid Dates"),
 		)
+
+
+def reserve_names(series: str, count: int) -> list[str]:
+	"""Take `count` names from a naming series (e.g. "PAY-.YYYY.-"), as Frappe's naming would, for rows
+	inserted in bulk."""
+	from frappe.utils import getdate, today
+
+	prefix = series.replace(".YYYY.", str(getdate(today()).year)).rstrip(".")
+	current = frappe.db.get_value("Series", prefix, "current", order_by=None, for_update=True)
+	if current is None:
+		frappe.db.sql("insert into `tabSeries` (`name`, `current`) values (%s, 0)", prefix)
+		current = 0
+	frappe.db.sql("update `tabSeries` set `current` = %s where `name` = %s", (current + count, prefix))
+	return [f"{prefix}{number:05d}" for number in range(current + 1, current + count + 1)]

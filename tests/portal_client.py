@@ -132,3 +132,21 @@ def signed_in_user(session: requests.Session) -> str:
 	"""Who a requests session is signed in as ("Guest" when it is not)."""
 	response = session.get(f"{BASE_URL}/api/method/frappe.auth.get_logged_user")
 	return response.json().get("message", "Guest") if response.ok else "Guest"
+
+
+def make_unpaid_invoice(customer: str = "Acme Logistics", rate: float = 1250.0) -> str:
+	"""A new submitted, unpaid invoice of `customer` (one service line); returns its name."""
+	from datetime import date, timedelta
+
+	with site_connection() as frappe:
+		invoice = frappe.get_doc(
+			{
+				"doctype": "Invoice",
+				"customer": customer,
+				"posting_date": date.today(),
+				"due_date": date.today() + timedelta(days=30),
+				"items": [{"item_name": "Consulting", "qty": 1, "rate": rate}],
+			}
+		).insert(ignore_permissions=True)
+		invoice.submit()
+		return invoice.name

@@ -9,6 +9,8 @@ from frappe.utils import flt, now_datetime
 
 from customer_portal.permissions import get_permitted_customers
 
+UNTRACKED_NOTE = "Recorded on the invoice itself, not as a payment of its own."
+
 
 def validate_payment(doc) -> None:
 	invoice = frappe.db.get_value(
@@ -50,4 +52,82 @@ def apply_to_invoice(doc) -> None:
 		)
 		paid = flt(invoice.total)
 	invoice.paid_amount = paid
+	invoice.flags.from_payment = True
 	invoice.save()
+
+
+def track_direct_change(invoice, method=None) -> None:
+	"""Invoice.on_update_after_submit: a paid amount changed on the invoice itself (not by a payment)
+	becomes a payment row too, so statements list every payment; nothing is applied twice."""
+	before = invoice.get_doc_before_save()
+	if invoice.flags.from_payment or not before:
+		return
+	delta = flt(invoice.paid_amount) - flt(before.paid_amount)
+	if delta:
+		record_untracked_payments([invoice.name])
+
+
+def record_untracked_payments(invoices: list[str] | None = None) -> int:
+	"""Payment rows for paid amounts that no payment explains (older data, bulk imports, direct edits):
+	one row each for the difference, dated at the invoice's last change, inserted in bulk without
+	touching the invoice again. Returns how many were recorded."""
+	from customer_portal.records import reserve_names
+
+	condition = "and i.name in %(invoices)s" if invoices else ""
+	rows = frappe.db.sql(
+		f"""
+		select i.name, i.customer, i.modified,
+			i.paid_amount - ifnull((
+				select sum(p.amount) from `tabInvoice Payment` p where p.invoice = i.name and p.status = 'Paid'
+			), 0) as missing
+		from `tabInvoice` i
+		where i.docstatus = 1 {condition}
+		having abs(missing) >= 0.005
+		""",
+		{"invoices": tuple(invoices or ())},
+		as_dict=True,
+	)
+	if not rows:
+		return 0
+	names = reserve_names("PAY-.YYYY.-", len(rows))
+	now, user = now_datetime(), frappe.session.user
+	currency = (frappe.db.get_default("currency") or "USD").upper()
+	frappe.db.bulk_insert(
+		"Invoice Payment",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"docstatus",
+			"invoice",
+			"customer",
+			"amount",
+			"currency",
+			"status",
+			"method",
+			"paid_on",
+			"note",
+		],
+		[
+			[
+				name,
+				now,
+				now,
+				user,
+				user,
+				0,
+				row.name,
+				row.customer,
+				flt(row.missing, 2),
+				currency,
+				"Paid",
+				"Other",
+				row.modified,
+				_(UNTRACKED_NOTE),
+			]
+			for name, row in zip(names, rows, strict=True)
+		],
+	)
+	return len(rows)

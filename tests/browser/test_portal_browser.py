@@ -11,7 +11,7 @@ from pathlib import Path
 
 from identity_provider import idp_url
 from playwright.sync_api import expect, sync_playwright
-from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, set_raw_value, site_connection
+from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, make_unpaid_invoice, set_raw_value
 
 OUTPUT = Path(os.environ.get("CP_E2E_OUTPUT", "/tmp/customer_portal-e2e"))
 CHROMIUM_ARGS = [
@@ -417,20 +417,7 @@ class PortalBrowserTest(unittest.TestCase):
 		with StripeStub() as stub:
 			enable_online_payments(stub)
 			try:
-				with site_connection() as frappe:
-					# one with no checkout open already (a reused checkout would lead to another stub)
-					started = frappe.get_all("Invoice Payment", pluck="invoice")
-					invoice = frappe.get_all(
-						"Invoice",
-						filters={
-							"customer": "Acme Logistics",
-							"docstatus": 1,
-							"status": "Unpaid",
-							"name": ("not in", started or [""]),
-						},
-						pluck="name",
-						limit=1,
-					)[0]
+				invoice = make_unpaid_invoice(rate=720)
 				self.login()
 				self.goto(f"/portal/invoices/{invoice}")
 				self.page.click("button:has-text('now')")

@@ -154,6 +154,12 @@ class TicketsTest(unittest.TestCase):
 					observed(client.get(ATTACHMENT, params={"name": name}), name),
 					observed(client.get(ATTACHMENT, params={"name": missing_file}), missing_file),
 				)
+		# the note's file by its private URL (file names are guessable) is what a missing file is
+		self.assertEqual(self.alice.get(note_file.file_url).status_code, 404)
+		self.assertEqual(
+			observed(self.alice.get(note_file.file_url), note_file.file_url),
+			observed(self.alice.get("/private/files/no-such-file.txt"), "/private/files/no-such-file.txt"),
+		)
 		# another customer's user: the ticket page, the REST record and a reply are "not found"
 		self.assertEqual(self.stranger.get(ticket["url"]).status_code, 404)
 		for probe in (

@@ -1,5 +1,6 @@
 import frappe
 from frappe import _, form_dict
+from frappe.utils import getdate, today
 
 from customer_portal.portal.context import page_size, portal_context
 from customer_portal.portal.dashboard import OPEN_STATUSES
@@ -31,6 +32,9 @@ def get_context(context):
 	context.page_title = _("Invoices")
 	if not customer:
 		return
+	# the statement form proposes this year so far
+	context.statement_from = getdate(today()).replace(month=1, day=1).isoformat()
+	context.statement_to = today()
 	invoice = frappe.qb.DocType("Invoice")
 	conditions = read_filters(context, invoice, "posting_date")
 	read_sort(context, SORTS, "posting_date")
