@@ -114,4 +114,19 @@ def verify_activity(context):
 	raise click.ClickException(f"{len(result.problems)} problems found: the activity log was altered.")
 
 
-commands = [make_demo, demo_logins, migrate_files, verify_activity]
+@click.command("customer-portal-openapi")
+@pass_context
+def openapi(context):
+	"Print the OpenAPI document of the customer-facing API (docs/openapi.json is its output)"
+	import frappe
+
+	from customer_portal.openapi import render
+
+	frappe.init(site=get_site(context))
+	try:
+		click.echo(render(), nl=False)
+	finally:
+		frappe.destroy()
+
+
+commands = [make_demo, demo_logins, migrate_files, verify_activity, openapi]

@@ -120,7 +120,21 @@ def dispatch_event(name: str) -> int:
 		{"status": "Dispatched", "dispatched_on": now, "attempts": (event.attempts or 0) + 1},
 		update_modified=False,
 	)
+	run_outgoing_webhooks(name)
 	return len(rows)
+
+
+def run_outgoing_webhooks(name: str) -> None:
+	"""Staff's outgoing webhooks on portal events: Frappe Webhooks for *Portal Event* / *after_insert*
+	(each with its signing secret, `X-Frappe-Webhook-Signature`). Events are written in bulk, without
+	controllers, so Frappe's doc event never fires for them: the fan-out runs the Webhooks instead, once
+	per event (this runs only while the event goes from Pending to Dispatched); Frappe sends them from the
+	queue after the commit."""
+	from frappe.integrations.doctype.webhook import run_webhooks
+
+	doc = frappe.get_doc("Portal Event", name)
+	doc.flags.in_insert = True
+	run_webhooks(doc, "after_insert")
 
 
 def notification_row(event, user: str, in_portal: bool, email_mode: str, email_status: str, now) -> tuple:
