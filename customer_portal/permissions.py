@@ -228,6 +228,19 @@ def raise_not_found(doctype: str, name) -> None:
 	frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
 
 
+def get_scoped_doc(doctype: str, name, ptype: str = "read"):
+	"""A record through the scoping policy (and role permissions) for an app endpoint; anything the user
+	may not reach is the usual "not found", whatever the reason."""
+	try:
+		doc = frappe.get_doc(doctype, name)
+		doc.check_permission(ptype)
+	except (frappe.DoesNotExistError, frappe.PermissionError):
+		frappe.clear_messages()
+		frappe.flags.error_message = None
+		raise_not_found(doctype, name)
+	return doc
+
+
 class ScopedDocument(Document):
 	"""Base controller of customer-owned doctypes: a row outside the session user's scope does not load.
 

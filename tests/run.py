@@ -52,6 +52,20 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float = 90) -> None:
 	raise SystemExit(f"the test server did not answer {url} within {timeout:.0f}s")
 
 
+def set_config(bench_dir: str, site: str, key: str, value: str, parse: bool = False) -> None:
+	"""`bench set-config` on one site (`parse`: the value is JSON)."""
+	bench(
+		bench_dir,
+		"--site",
+		site,
+		"set-config",
+		*(["--parse"] if parse else []),
+		key,
+		value,
+		stdout=subprocess.DEVNULL,
+	)
+
+
 def serve(bench_dir: str, site: str, port: int, servers: list) -> None:
 	"""`bench serve` for one site on a loopback port (log in logs/e2e-server[-SITE].log), once it answers."""
 	name = "e2e-server.log" if not servers else f"e2e-server-{site}.log"
@@ -88,42 +102,16 @@ def main() -> int:
 	print(f"==> Filling {args.site} with demo data", flush=True)
 	bench(args.bench, "--site", args.site, "customer-portal-demo")
 	# print formats and PDFs load the site's assets from its host name
-	bench(args.bench, "--site", args.site, "set-config", "host_name", base_url, stdout=subprocess.DEVNULL)
+	set_config(args.bench, args.site, "host_name", base_url)
 	# the suites upload more often than a person could; test_http_uploads checks the limit itself
-	bench(
-		args.bench,
-		"--site",
-		args.site,
-		"set-config",
-		"customer_portal_upload_rate_limit",
-		"10000",
-		stdout=subprocess.DEVNULL,
-	)
+	set_config(args.bench, args.site, "customer_portal_upload_rate_limit", "10000")
 
 	# the suites make more accounts in an hour than Frappe lets a site make (60) unless told otherwise
-	bench(
-		args.bench,
-		"--site",
-		args.site,
-		"set-config",
-		"--parse",
-		"throttle_user_limit",
-		"100000",
-		stdout=subprocess.DEVNULL,
-	)
+	set_config(args.bench, args.site, "throttle_user_limit", "100000", parse=True)
 
 	# the suites play a reverse proxy on loopback: X-Forwarded-For from 127.0.0.1 names the client, so a
 	# test can come from several addresses (test_http_sign_in_throttle checks that nobody else can)
-	bench(
-		args.bench,
-		"--site",
-		args.site,
-		"set-config",
-		"--parse",
-		"customer_portal_trusted_proxies",
-		'["127.0.0.1"]',
-		stdout=subprocess.DEVNULL,
-	)
+	set_config(args.bench, args.site, "customer_portal_trusted_proxies", '["127.0.0.1"]', parse=True)
 
 	services.current = services.Services(
 		args.bench, str(Path(args.bench).resolve() / "test-tools"), Path(args.bench).resolve() / "logs"
@@ -137,16 +125,7 @@ def main() -> int:
 		if args.idp_site:
 			# the provider site is kept between runs and the suites add users to it each time: Frappe
 			# refuses more than 60 new users an hour unless told otherwise
-			bench(
-				args.bench,
-				"--site",
-				args.idp_site,
-				"set-config",
-				"--parse",
-				"throttle_user_limit",
-				"100000",
-				stdout=subprocess.DEVNULL,
-			)
+			set_config(args.bench, args.idp_site, "throttle_user_limit", "100000", parse=True)
 			idp_port = free_port()
 			serve(args.bench, args.idp_site, idp_port, servers)
 			print(f"==> Identity provider {args.idp_site} at http://127.0.0.1:{idp_port}", flush=True)

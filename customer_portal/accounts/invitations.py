@@ -21,6 +21,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime
 
 from customer_portal.activity.log import record
+from customer_portal.notifications.account_emails import send_account_email
 from customer_portal.notifications.dispatch import flush_email_queue
 from customer_portal.permissions import (
 	get_permitted_customers,
@@ -91,11 +92,10 @@ def send(doc) -> None:
 		frappe.get_doc("Portal Invitation", name).revoke()
 	customer_name = frappe.db.get_value("Customer", doc.customer, "customer_name") or doc.customer
 	inviter = frappe.utils.get_fullname(doc.invited_by)
-	frappe.sendmail(
-		recipients=[doc.email],
-		subject=_("{0} invites you to the {1} portal").format(inviter, customer_name),
-		template="customer_portal_invitation",
-		args={
+	send_account_email(
+		"customer_portal_invitation",
+		[doc.email],
+		{
 			"link": get_url(f"/portal/invitation?token={doc.flags.token}"),
 			"customer_name": customer_name,
 			"inviter": inviter,

@@ -258,15 +258,16 @@ def unlock_url(user: str) -> str:
 
 def send_unlock_email(user: str) -> None:
 	"""RQ job: tell the account's owner it was locked, with a link that unlocks it."""
+	from customer_portal.notifications.account_emails import send_account_email
+
 	email = frappe.db.get_value("User", {"name": user, "enabled": 1}, "email")
 	if not email:
 		return  # an unknown or disabled account: nobody to tell
 	rules = policy()
-	frappe.sendmail(
-		recipients=[email],
-		subject=_("Your portal account was locked"),
-		template="customer_portal_account_locked",
-		args={
+	send_account_email(
+		"customer_portal_account_locked",
+		[email],
+		{
 			"unlock_url": unlock_url(user),
 			"minutes": rules.lockout_minutes,
 			"attempts": rules.lock_after,

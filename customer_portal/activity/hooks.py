@@ -75,11 +75,12 @@ def tell_account_manager(doc, changes: dict) -> None:
 
 	if not EmailAccount.find_default_outgoing():
 		return  # no outgoing mail set up: the activity log still has the change
-	frappe.sendmail(
-		recipients=[frappe.db.get_value("User", recipient, "email") or recipient],
-		subject=_("{0}: details changed by {1}").format(doc.customer_name, frappe.session.user),
-		template="customer_portal_details_changed",
-		args={
+	from customer_portal.notifications.account_emails import send_account_email
+
+	send_account_email(
+		"customer_portal_details_changed",
+		[frappe.db.get_value("User", recipient, "email") or recipient],
+		{
 			"user": frappe.session.user,
 			"customer_name": doc.customer_name,
 			"changes": [

@@ -8,7 +8,7 @@ from frappe.rate_limiter import rate_limit
 from customer_portal.activity.log import record
 from customer_portal.documents.serving import file_response
 from customer_portal.exports import invoices
-from customer_portal.permissions import raise_not_found
+from customer_portal.permissions import get_scoped_doc, raise_not_found
 
 DOWNLOAD_SECONDS = 60
 
@@ -58,10 +58,4 @@ def download(name: str):
 
 def _export(name: str):
 	"""The user's own export, through the scoping policy."""
-	try:
-		doc = frappe.get_doc("Portal Export", name)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		raise_not_found("Portal Export", name)
-	return doc
+	return get_scoped_doc("Portal Export", name)

@@ -6,20 +6,14 @@ from frappe.rate_limiter import rate_limit
 from customer_portal.accounts.invitations import acting_as
 from customer_portal.payments import checkout
 from customer_portal.payments.providers import InvalidNotification
-from customer_portal.permissions import raise_not_found
+from customer_portal.permissions import get_scoped_doc
 
 
 @frappe.whitelist(methods=["POST"])
 @rate_limit(limit=10, seconds=60)
 def pay(invoice: str):
 	"""To the provider's checkout for the invoice's outstanding amount."""
-	try:
-		doc = frappe.get_doc("Invoice", invoice)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		raise_not_found("Invoice", invoice)
-	url = checkout.start(doc)
+	url = checkout.start(get_scoped_doc("Invoice", invoice))
 	if "application/json" in (frappe.get_request_header("Accept") or ""):
 		return {"url": url}
 	frappe.local.response["type"] = "redirect"

@@ -9,7 +9,7 @@ from customer_portal.activity.log import record
 from customer_portal.api.documents import upload_rate_limit
 from customer_portal.documents.inert import safe_filename
 from customer_portal.documents.serving import file_response
-from customer_portal.permissions import raise_not_found, require_staff
+from customer_portal.permissions import get_scoped_doc, raise_not_found, require_staff
 from customer_portal.tickets import lifecycle
 
 ATTACHMENT_SECONDS = 60
@@ -111,14 +111,7 @@ def staff_reply(ticket: str, message: str, internal: int = 0):
 
 
 def _ticket(name: str):
-	"""The ticket, through the scoping policy; anything else is the usual "not found"."""
-	try:
-		doc = frappe.get_doc("Support Ticket", name)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		raise_not_found("Support Ticket", name)
-	return doc
+	return get_scoped_doc("Support Ticket", name)
 
 
 def _uploaded() -> list:

@@ -18,7 +18,7 @@ from frappe import _
 from frappe.model.workflow import apply_workflow, get_transitions, get_workflow_name
 
 from customer_portal.activity.log import record
-from customer_portal.permissions import portal_write, raise_not_found
+from customer_portal.permissions import get_scoped_doc, portal_write
 
 
 def active_workflow():
@@ -45,12 +45,7 @@ def customer_actions(doc) -> list[str]:
 
 def apply_action(name: str, action: str):
 	"""A customer's workflow action on one of their orders."""
-	try:
-		doc = frappe.get_doc("Order", name)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		raise_not_found("Order", name)
+	doc = get_scoped_doc("Order", name)
 	if action not in customer_actions(doc):
 		frappe.throw(
 			_("{0} is not something you can do on order {1} at its current stage.").format(action, doc.name),

@@ -1,5 +1,6 @@
 import frappe
 
+from customer_portal.notifications.account_emails import ensure_account_email_templates
 from customer_portal.permissions import PORTAL_ADMIN_ROLE, PORTAL_ROLE, STAFF_ROLE
 from customer_portal.portal.invoice_pdf import ensure_print_format
 from customer_portal.portal.web_forms import ensure_web_forms
@@ -17,6 +18,7 @@ def after_install() -> None:
 	ensure_print_format()
 	ensure_web_forms()
 	ensure_notification_defaults()
+	ensure_account_email_templates()
 	ensure_ticket_categories()
 	# the portal faces the public internet: error pages must not show tracebacks (admins may re-enable
 	# "Show Full Error" in System Settings on a private site)
@@ -35,6 +37,7 @@ def after_migrate() -> None:
 	ensure_print_format()
 	ensure_web_forms()
 	ensure_notification_defaults()
+	ensure_account_email_templates()
 
 
 def ensure_settings_defaults() -> None:

@@ -20,6 +20,7 @@ from customer_portal.activity.log import record
 from customer_portal.documents.uploads import UploadPolicy, check_upload, parse_kinds
 from customer_portal.permissions import (
 	get_permitted_customers,
+	get_scoped_doc,
 	is_unrestricted,
 	portal_write,
 	raise_not_found,
@@ -67,13 +68,7 @@ def load_reference(doctype: str | None, name: str | None):
 		return None
 	if doctype not in REFERENCE_DOCTYPES or not name:
 		raise_not_found(doctype or _("Record"), name)
-	try:
-		doc = frappe.get_doc(doctype, name)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		raise_not_found(doctype, name)
-	return doc
+	return get_scoped_doc(doctype, name)
 
 
 def reference_context(doc) -> str:
@@ -323,15 +318,16 @@ def message_added(doc) -> None:
 
 def tell_staff(ticket, message) -> None:
 	"""A customer's message goes by email to the customer's account manager (or the support address)."""
+	from customer_portal.notifications.account_emails import send_account_email
+
 	manager = frappe.db.get_value("Customer", ticket.customer, "account_manager")
 	recipient = manager or frappe.get_cached_doc("Customer Portal Settings").get("support_email")
 	if not recipient:
 		return
-	frappe.sendmail(
-		recipients=[recipient],
-		subject=_("[{0}] {1}: {2}").format(ticket.name, ticket.customer, ticket.subject),
-		template="customer_portal_ticket_message",
-		args={
+	send_account_email(
+		"customer_portal_ticket_message",
+		[recipient],
+		{
 			"ticket": ticket.name,
 			"customer": ticket.customer,
 			"subject": ticket.subject,
