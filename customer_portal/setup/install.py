@@ -5,6 +5,7 @@ from customer_portal.permissions import PORTAL_ADMIN_ROLE, PORTAL_ROLE, STAFF_RO
 from customer_portal.portal.invoice_pdf import ensure_print_format
 from customer_portal.portal.web_forms import ensure_web_forms
 from customer_portal.setup.notification_defaults import ensure_notification_defaults
+from customer_portal.setup.order_stages import ensure_default_stages
 from customer_portal.setup.ticket_categories import ensure_ticket_categories
 
 # role -> whether it opens the desk; portal roles are website-only
@@ -20,6 +21,7 @@ def after_install() -> None:
 	ensure_notification_defaults()
 	ensure_account_email_templates()
 	ensure_ticket_categories()
+	ensure_default_stages()
 	# the portal faces the public internet: error pages must not show tracebacks (admins may re-enable
 	# "Show Full Error" in System Settings on a private site)
 	frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)

@@ -1,0 +1,41 @@
+"""The production flow a fresh install starts with, so the portal looks complete before admins configure
+their own (they rename, reorder, add and retire stages in desk; these are only created on a site that has
+no stage at all)."""
+
+import frappe
+
+# (stage, sequence, what customers read, final)
+DEFAULT_STAGES = (
+	("Order received", 10, "We have your order and are preparing it.", 0),
+	("Artwork approved", 20, "Your artwork is approved; production can start.", 0),
+	("In production", 30, "Your order is being made.", 0),
+	("Quality check", 40, "We are checking your order before it leaves.", 0),
+	("Dispatched", 50, "Your order is on its way.", 1),
+)
+
+
+def ensure_default_stages() -> None:
+	if frappe.db.count("Order Stage"):
+		return
+	for stage_name, sequence, text, is_final in DEFAULT_STAGES:
+		frappe.get_doc(
+			{
+				"doctype": "Order Stage",
+				"stage_name": stage_name,
+				"sequence": sequence,
+				"customer_text": text,
+				"is_final": is_final,
+			}
+		).insert(ignore_permissions=True)
+
+
+def remove_unused_default_stages() -> list[str]:
+	"""The defaults no order is at (the demo replaces them with its own flow); returns those removed."""
+	removed = []
+	for stage_name, *_rest in DEFAULT_STAGES:
+		if frappe.db.exists("Order Stage", stage_name) and not frappe.db.exists(
+			"Order", {"stage": stage_name}
+		):
+			frappe.delete_doc("Order Stage", stage_name, ignore_permissions=True)
+			removed.append(stage_name)
+	return removed
