@@ -183,7 +183,7 @@ def clean_filename(filename: str | None, kind: str) -> str:
 
 def upload_choices(document_type: str | None = None) -> list[dict]:
 	"""Document types customers may upload to (or just `document_type`), each with a line of help."""
-	filters = {"allow_customer_upload": 1, **({"name": document_type} if document_type else {})}
+	filters = {"allow_customer_upload": 1, **({"name": document_type} if document_type else {"retired": 0})}
 	rows = frappe.get_all(
 		"Document Type",
 		filters=filters,

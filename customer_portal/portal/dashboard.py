@@ -62,6 +62,7 @@ def orders_by_stage(customer: str) -> list[dict]:
 	return [
 		{"stage": stage.name, "count": counts.get(stage.name, 0), "is_final": stage.is_final}
 		for stage in get_stages()
+		if not stage.retired or counts.get(stage.name)
 	]
 
 

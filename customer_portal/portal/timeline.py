@@ -13,6 +13,8 @@ def stage_timeline(order) -> list[dict]:
 	current = next((stage.sequence for stage in stages if stage.name == order.stage), None)
 	timeline = []
 	for stage in stages:
+		if stage.retired and stage.name != order.stage and stage.name not in reached_on:
+			continue  # a retired stage is no step of this order's way
 		if stage.name == order.stage:
 			state = "complete" if stage.is_final else "current"
 		elif current is not None and stage.sequence < current:

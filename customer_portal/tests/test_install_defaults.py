@@ -29,3 +29,60 @@ class TestInstallDefaults(FrappeTestCase):
 		ensure_ticket_categories()
 		names = frappe.get_all("Ticket Category", pluck="name", order_by="sort_order asc")
 		self.assertEqual(names, [name for name, _description in DEFAULT_CATEGORIES])
+
+
+class TestRenamingConfiguration(FrappeTestCase):
+	"""Admins rename stages and document types in desk; the records that use them follow."""
+
+	def test_renaming_a_stage_moves_its_orders_and_history(self):
+		from frappe.model.rename_doc import rename_doc
+
+		from customer_portal.tests.fixtures import make_customer, make_order, make_stages
+
+		stage = make_stages("Rename")[0]
+		order = make_order(make_customer("Rename Co"), "Renamed stage order", stage=stage)
+		rename_doc("Order Stage", stage, "Rename Artwork Check", force=True)
+		doc = frappe.get_doc("Order", order)
+		self.assertEqual(doc.stage, "Rename Artwork Check")
+		self.assertEqual(doc.stage_history[-1].stage, "Rename Artwork Check")
+		self.assertEqual(
+			frappe.db.get_value("Order Stage", "Rename Artwork Check", "stage_name"), "Rename Artwork Check"
+		)
+
+
+class TestRetiringConfiguration(FrappeTestCase):
+	"""Admins retire stages and document types: nothing new uses them, what used them keeps them."""
+
+	def test_a_retired_stage_takes_no_more_orders_and_leaves_other_timelines(self):
+		from customer_portal.portal.timeline import stage_timeline
+		from customer_portal.tests.fixtures import make_customer, make_order, make_stages
+
+		first, middle, last = make_stages("Retire")
+		customer = make_customer("Retire Co")
+		at_middle = make_order(customer, "At the middle stage", stage=middle)
+		frappe.db.set_value("Order Stage", middle, "retired", 1)
+		order = frappe.get_doc("Order", make_order(customer, "Before the middle stage", stage=first))
+		order.stage = middle
+		self.assertRaisesRegex(frappe.ValidationError, "retired", order.save)
+		order.reload()
+		self.assertNotIn(middle, [step["stage"] for step in stage_timeline(order)])
+		# an order already there keeps it, in its timeline too
+		kept = frappe.get_doc("Order", at_middle)
+		self.assertIn(middle, [step["stage"] for step in stage_timeline(kept)])
+		kept.stage = last
+		kept.save()
+
+	def test_a_retired_document_type_takes_no_new_documents(self):
+		from customer_portal.documents.uploads import upload_choices
+		from customer_portal.tests.fixtures import make_customer, make_document, make_document_type
+
+		kind = make_document_type("Retire Certificate")
+		frappe.db.set_value("Document Type", kind, {"retired": 1, "allow_customer_upload": 1})
+		self.assertNotIn(kind, [choice["name"] for choice in upload_choices()])
+		self.assertRaisesRegex(
+			frappe.ValidationError,
+			"retired",
+			make_document,
+			make_customer("Retire Docs Co"),
+			document_type=kind,
+		)

@@ -34,6 +34,11 @@ class Document(ScopedDocument):
 
 	# end: auto-generated types
 	def validate(self):
+		if self.is_new() and frappe.get_cached_value("Document Type", self.document_type, "retired"):
+			frappe.throw(
+				_("The document type {0} is retired: no new documents of it.").format(self.document_type),
+				title=_("Retired Document Type"),
+			)
 		validate_order_customer(self)
 		self.validate_file_is_private()
 		self.set_version()

@@ -50,7 +50,7 @@ class Order(ScopedDocument):
 	def set_default_stage(self):
 		if self.stage:
 			return
-		first_stage = frappe.db.get_value("Order Stage", {}, "name", order_by="sequence asc")
+		first_stage = frappe.db.get_value("Order Stage", {"retired": 0}, "name", order_by="sequence asc")
 		if not first_stage:
 			frappe.throw(
 				_("No Order Stage is configured yet. Create the stages orders go through, then save again."),
@@ -61,6 +61,11 @@ class Order(ScopedDocument):
 	def record_stage_change(self):
 		if not self.has_value_changed("stage"):
 			return
+		if frappe.get_cached_value("Order Stage", self.stage, "retired"):
+			frappe.throw(
+				_("The stage {0} is retired: orders no longer move into it.").format(self.stage),
+				title=_("Retired Stage"),
+			)
 		self.append(
 			"stage_history",
 			{"stage": self.stage, "reached_on": now_datetime(), "reached_by": frappe.session.user},

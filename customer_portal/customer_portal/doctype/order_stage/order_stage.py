@@ -17,6 +17,7 @@ class OrderStage(Document):
 
 		customer_text: DF.SmallText
 		is_final: DF.Check
+		retired: DF.Check
 		sequence: DF.Int
 		stage_name: DF.Data
 
@@ -32,9 +33,9 @@ class OrderStage(Document):
 
 
 def get_stages() -> list[dict]:
-	"""All configured stages in the order customers see them."""
+	"""All configured stages in the order customers see them (retired ones too: orders may be at them)."""
 	return frappe.get_all(
 		"Order Stage",
-		fields=["name", "stage_name", "sequence", "customer_text", "is_final"],
+		fields=["name", "stage_name", "sequence", "customer_text", "is_final", "retired"],
 		order_by="sequence asc",
 	)
