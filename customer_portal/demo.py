@@ -24,7 +24,7 @@ from customer_portal.permissions import STAFF_ROLE
 from customer_portal.portal.dashboard import forget_all
 from customer_portal.portal_access import implied_access
 from customer_portal.records import reserve_names
-from customer_portal.setup.order_stages import remove_unused_default_stages
+from customer_portal.setup.order_stages import create_stages, remove_unused_default_stages
 
 LIMITS = {"customers": 1_000, "orders": 100_000, "invoices": 200_000, "documents": 50_000}
 STAGES = [
@@ -180,17 +180,7 @@ class Generator:
 			)
 		# the demo runs its own logistics flow instead of the install's production flow
 		remove_unused_default_stages()
-		for stage_name, sequence, text, is_final in STAGES:
-			if not frappe.db.exists("Order Stage", stage_name):
-				frappe.get_doc(
-					{
-						"doctype": "Order Stage",
-						"stage_name": stage_name,
-						"sequence": sequence,
-						"customer_text": text,
-						"is_final": is_final,
-					}
-				).insert()
+		create_stages(STAGES)
 		for name, description in DOCUMENT_TYPES.items():
 			if not frappe.db.exists("Document Type", name):
 				frappe.get_doc(

@@ -15,18 +15,26 @@ DEFAULT_STAGES = (
 
 
 def ensure_default_stages() -> None:
-	if frappe.db.count("Order Stage"):
-		return
-	for stage_name, sequence, text, is_final in DEFAULT_STAGES:
-		frappe.get_doc(
-			{
-				"doctype": "Order Stage",
-				"stage_name": stage_name,
-				"sequence": sequence,
-				"customer_text": text,
-				"is_final": is_final,
-			}
-		).insert(ignore_permissions=True)
+	if not frappe.db.count("Order Stage"):
+		create_stages(DEFAULT_STAGES)
+
+
+def create_stages(stages) -> list[str]:
+	"""Order Stages from (stage, sequence, customer text, final) rows, skipping those that exist (install,
+	the demo and the tests' fixtures); returns their names."""
+	for stage_name, sequence, text, is_final in stages:
+		if not frappe.db.exists("Order Stage", stage_name):
+			# configuration written by install, the demo command or a test, as Administrator
+			frappe.get_doc(
+				{
+					"doctype": "Order Stage",
+					"stage_name": stage_name,
+					"sequence": sequence,
+					"customer_text": text,
+					"is_final": is_final,
+				}
+			).insert(ignore_permissions=True)
+	return [stage_name for stage_name, *_rest in stages]
 
 
 def remove_unused_default_stages() -> list[str]:

@@ -3,6 +3,8 @@
 import frappe
 from frappe.utils import add_days, today
 
+from customer_portal.setup.order_stages import create_stages
+
 
 def make_user(email: str, first_name: str | None = None) -> str:
 	if not frappe.db.exists("User", email):
@@ -26,20 +28,7 @@ def make_stages(prefix: str = "Test") -> list[str]:
 		(f"{prefix} In Production", first + 10, "Your order is being made.", 0),
 		(f"{prefix} Delivered", first + 20, "Your order has been delivered.", 1),
 	]
-	names = []
-	for stage_name, sequence, text, is_final in stages:
-		if not frappe.db.exists("Order Stage", stage_name):
-			frappe.get_doc(
-				{
-					"doctype": "Order Stage",
-					"stage_name": stage_name,
-					"sequence": sequence,
-					"customer_text": text,
-					"is_final": is_final,
-				}
-			).insert()
-		names.append(stage_name)
-	return names
+	return create_stages(stages)
 
 
 def make_document_type(name: str = "Test Certificate") -> str:
