@@ -56,6 +56,8 @@ permission_query_conditions = {
 has_permission = {
 	doctype: "customer_portal.permissions.has_permission" for doctype in (*_SCOPED_DOCTYPES, "File")
 }
+# files of customer-owned records load only for users who may reach the record (documents/scoped_file.py)
+override_doctype_class = {"File": "customer_portal.documents.scoped_file.ScopedFile"}
 has_website_permission = {
 	doctype: "customer_portal.permissions.has_website_permission" for doctype in _SCOPED_DOCTYPES
 }
@@ -75,6 +77,8 @@ after_request = [
 	"customer_portal.accounts.login_throttle.after_sign_in",
 	"customer_portal.portal.context.answer_not_found",
 	"customer_portal.accounts.sessions.set_cookie_lifetime",
+	# a query the database refuses answers customers with a clean error, not the SQL (error_answers.py)
+	"customer_portal.error_answers.hide_database_errors",
 ]
 
 # The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);
@@ -195,6 +199,9 @@ override_whitelisted_methods = {
 		"frappe.desk.search.search_widget",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.load.get_docinfo",
+		"frappe.client.has_permission",
+		"frappe.desk.search.get_link_title",
+		"frappe.website.doctype.discussion_topic.discussion_topic.submit_discussion",
 	)
 }
 # password reset answers the same whether or not the address has an account (accounts/password_reset.py)

@@ -59,6 +59,8 @@ CHILD_PARENT = {
 	"Invoice Item": "Invoice",
 	"Document Version": "Document",
 }
+# every doctype the policy guards
+SCOPED_DOCTYPES = frozenset({*CUSTOMER_FIELD, *USER_FIELD, *CHILD_PARENT, "File"})
 # drafts are staff work in progress: customers see an invoice once it is submitted (or cancelled)
 VISIBLE_DOCSTATUS = {"Invoice": (1, 2)}
 # doctype -> a check field that makes a row staff-only: customers never reach it (internal notes)
@@ -247,8 +249,26 @@ class ScopedDocument(Document):
 	Frappe treats "could not load" as "does not exist" on every path (REST, form load, print, rename,
 	attachments), so loading is where another customer's record and a missing one become one answer."""
 
+	def _validate_links(self):
+		# a new row naming another customer (or user) is refused before its links are checked: Frappe
+		# checks links first and would tell a missing customer ("could not find") from another's
+		if self.is_new() and not self.flags.ignore_permissions and (scope := get_scope(self.doctype)):
+			refuse_foreign_owner(self, scope)
+		super()._validate_links()
+
 	def load_from_db(self):
 		super().load_from_db()
+		if self.doctype in CHILD_PARENT:
+			# a row of a child table loaded on its own (REST, print view, delete): Frappe checks only the
+			# role permissions of the parent doctype for it, never the parent row, so it is judged here
+			# by its parent's stored row
+			parent = CHILD_PARENT[self.doctype]
+			scope = get_scope(parent)
+			if scope is not None and (
+				self.parenttype != parent or not scope.admits(_stored_row(parent, self.parent))
+			):
+				raise_not_found(self.doctype, self.name)
+			return
 		scope = get_scope(self.doctype)
 		if scope is not None and not scope.admits(self):
 			raise_not_found(self.doctype, self.name)
@@ -288,16 +308,34 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None, debug
 		# whether the user may create at all (and a Customer itself) is for role permissions
 		if scope.staff_only_flag and doc.get(scope.staff_only_flag):
 			return False
-		if scope.field != "name" and not scope.admits(doc, new=True):
-			if scope.field and doc.get(scope.field) not in scope.customers:
-				raise_not_found("Customer", doc.get(scope.field))
-			raise_not_found("User", doc.get(scope.user_field))
+		refuse_foreign_owner(doc, scope)
 		return None if _write_window_open(doc.doctype, ptype or "create") else False
 	if not scope.admits(doc) or (ptype not in TRUSTED_READS and not scope.admits(_stored_values(doc))):
 		raise_not_found(doc.doctype, doc.name)
 	if ptype == "write" and doc.doctype in WINDOWED_TABLES and _windowed_table_changed(doc):
 		return False
 	return None if _write_window_open(doc.doctype, ptype) else False
+
+
+def refuse_foreign_owner(doc, scope: Scope) -> None:
+	"""A new row naming a customer (or user) outside the scope: the answer for a customer that does not
+	exist, whether or not it does."""
+	if scope.field != "name" and not scope.admits(doc, new=True):
+		if scope.field and doc.get(scope.field) not in scope.customers:
+			raise_not_found("Customer", doc.get(scope.field))
+		if scope.user_field and doc.get(scope.user_field) != scope.user:
+			raise_not_found("User", doc.get(scope.user_field))
+
+
+def is_visible(doctype: str, name) -> bool:
+	"""Whether the session user can reach the row `name` of a scoped doctype (always, if unrestricted):
+	the policy's own query condition, which also covers child rows and files."""
+	condition = get_permission_query_conditions(doctype=doctype)
+	if not condition:
+		return True
+	return bool(
+		frappe.db.sql(f"select 1 from `tab{doctype}` where `name` = %s and {condition} limit 1", (name,))
+	)
 
 
 @contextmanager
@@ -378,13 +416,18 @@ def _file_query_conditions(user: str | None) -> str:
 	return "(" + " or ".join(clauses) + ")"
 
 
-def _file_permission(doc, ptype: str | None, user: str | None):
+def file_admitted(doc, user: str | None = None) -> bool:
+	"""Whether a File row lies in the user's scope: one attached to a customer-owned record follows it."""
 	if doc.attached_to_doctype not in CUSTOMER_FIELD or not doc.attached_to_name:
-		return None
+		return True
 	scope = get_scope(doc.attached_to_doctype, user)
 	if scope is None:
-		return None
+		return True
 	stored = _stored_row(doc.attached_to_doctype, doc.attached_to_name)
-	if not stored or not scope.admits(stored):
+	return bool(stored) and scope.admits(stored)
+
+
+def _file_permission(doc, ptype: str | None, user: str | None):
+	if not file_admitted(doc, user):
 		raise_not_found("File", doc.name)
 	return None

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 import frappe
 from frappe.core.doctype.file.utils import find_file_by_url
 
-from customer_portal.permissions import CUSTOMER_FIELD, get_scope, raise_not_found
+from customer_portal.permissions import CUSTOMER_FIELD, SCOPED_DOCTYPES, is_visible, raise_not_found
 
 PRIVATE_FILES = "/private/files/"
 WEB_FORM_ROUTES = "customer_portal:web_form_routes"
@@ -46,7 +46,7 @@ def guard_private_file_url(path: str) -> None:
 
 def guard_delete(doctype: str, name: str) -> None:
 	"""A restricted user deleting a record outside their scope, or a missing one, gets one answer."""
-	if doctype in CUSTOMER_FIELD and not _visible(doctype, name):
+	if doctype in SCOPED_DOCTYPES and not is_visible(doctype, name):
 		raise_not_found(doctype, name)
 
 
@@ -57,7 +57,7 @@ def guard_web_form_record(path: str) -> None:
 	if len(parts) < 2 or parts[-1] in ("new", "list"):
 		return
 	doctype = web_form_routes().get("/".join(parts[:-1]))
-	if doctype and not _visible(doctype, parts[-1]):
+	if doctype and not is_visible(doctype, parts[-1]):
 		raise frappe.PageDoesNotExistError
 
 
@@ -78,10 +78,3 @@ def web_form_routes() -> dict[str, str]:
 
 def clear_web_form_routes(doc=None, method=None) -> None:
 	frappe.cache.delete_value(WEB_FORM_ROUTES)
-
-
-def _visible(doctype: str, name: str) -> bool:
-	"""Whether a restricted user can see the record (always True for unrestricted users)."""
-	if get_scope(doctype) is None:
-		return True
-	return bool(frappe.get_list(doctype, filters={"name": name}, pluck="name", limit_page_length=1))

@@ -4,7 +4,9 @@
 - `frappe.client.validate_link` looks the name up with `frappe.db.get_value`, without permissions;
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
-- `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads.
+- `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads;
+- `frappe.client.has_permission`, `frappe.desk.search.get_link_title` and
+  `frappe.website...discussion_topic.submit_discussion` look at a named record without the policy.
 Each would tell a portal user that another customer's record exists. And `frappe.desk.form.load.getdoc`
 / `get_docinfo` hand out a record's desk timeline (staff comments, emails, versions, views, assignments):
 staff talk about a customer's order or ticket there, so customer users get the record without it. For customer-owned doctypes and
@@ -17,14 +19,12 @@ import frappe.client
 import frappe.desk.search
 from frappe.utils import get_safe_filters
 
-from customer_portal.permissions import CUSTOMER_FIELD, get_scope
+from customer_portal.permissions import SCOPED_DOCTYPES, is_unrestricted, is_visible, raise_not_found
 from customer_portal.request_guards import guard_delete
-
-SCOPED = frozenset({*CUSTOMER_FIELD, "File"})
 
 
 def _is_scoped(doctype: str) -> bool:
-	return doctype in SCOPED and get_scope(doctype if doctype != "File" else "Customer") is not None
+	return doctype in SCOPED_DOCTYPES and not is_unrestricted()
 
 
 @frappe.whitelist()
@@ -120,3 +120,31 @@ def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
 		frappe.get_doc(doctype, name).check_permission("read")  # another customer's: not found
 		return
 	return frappe_get_docinfo(doc, doctype, name)
+
+
+@frappe.whitelist()
+def has_permission(doctype: str, docname: str, perm_type: str = "read"):
+	"""Frappe judges a child row only by the role permissions of its parent doctype (never the parent row)
+	and so says "yes" about another customer's rows; a row outside the scope gets the missing row's no."""
+	if _is_scoped(doctype) and not is_visible(doctype, docname):
+		return {"has_permission": False}
+	return frappe.client.has_permission(doctype, docname, perm_type)
+
+
+@frappe.whitelist()
+def get_link_title(doctype: str, docname: str):
+	"""Frappe reads the title without asking permission."""
+	if _is_scoped(doctype) and not is_visible(doctype, docname):
+		return None
+	return frappe.desk.search.get_link_title(doctype, docname)
+
+
+@frappe.whitelist()
+def submit_discussion(doctype, docname, reply, title, topic_name=None, reply_name=None):
+	"""Frappe opens a discussion on any record a signed-in user names (and its link check tells a missing
+	record from another customer's)."""
+	from frappe.website.doctype.discussion_topic import discussion_topic
+
+	if isinstance(doctype, str) and _is_scoped(doctype) and not is_visible(doctype, docname):
+		raise_not_found(doctype, docname)
+	return discussion_topic.submit_discussion(doctype, docname, reply, title, topic_name, reply_name)

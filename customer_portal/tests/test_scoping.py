@@ -192,6 +192,32 @@ class TestScoping(FrappeTestCase):
 			self.assertIn(self.records["A"][parent], parents)
 			self.assertNotIn(self.records["B"][parent], parents)
 
+	def test_a_child_row_or_file_loaded_on_its_own_follows_its_parent(self):
+		"""Frappe judges a child row by its parent doctype's role permissions only (and a File by its
+		hook after loading it): another customer's row does not even load, like a missing one."""
+		foreign_item = frappe.get_all(
+			"Order Item", filters={"parent": self.records["B"]["Order"]}, pluck="name"
+		)[0]
+		own_item = frappe.get_all("Order Item", filters={"parent": self.records["A"]["Order"]}, pluck="name")[
+			0
+		]
+		foreign_file = frappe.get_all(
+			"File", filters={"attached_to_name": self.records["B"]["Document"]}, pluck="name"
+		)[0]
+		self.as_user(self.a_member)
+		for doctype, name, missing in (
+			("Order Item", foreign_item, "0000000000"),
+			("File", foreign_file, "x1"),
+		):
+			foreign = outcome(lambda n, dt=doctype: frappe.get_doc(dt, n).name, name)
+			self.assertEqual(foreign, outcome(lambda n, dt=doctype: frappe.get_doc(dt, n).name, missing))
+			self.assertEqual(foreign[0], "DoesNotExistError")
+			check = whitelisted("frappe.client.has_permission")
+			self.assertEqual(check(doctype, name, "read"), {"has_permission": False})
+		self.assertEqual(frappe.get_doc("Order Item", own_item).parent, self.records["A"]["Order"])
+		title = whitelisted("frappe.desk.search.get_link_title")
+		self.assertIsNone(title("Order", self.records["B"]["Order"]))
+
 	def test_draft_invoices_stay_with_staff(self):
 		self.as_user(self.a_member)
 		self.assertNotIn(self.draft_invoice_a, frappe.get_list("Invoice", pluck="name"))

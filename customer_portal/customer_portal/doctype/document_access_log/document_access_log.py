@@ -3,10 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from customer_portal.permissions import ScopedDocument
 
 
-class DocumentAccessLog(Document):
+class DocumentAccessLog(ScopedDocument):
 	"""Append-only, for everyone, Administrator included: entries are written once and never changed."""
 
 	def validate(self):

@@ -1,8 +1,8 @@
 # Copyright (c) 2026, customer_portal contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from customer_portal.permissions import ScopedDocument
 
 
-class DocumentVersion(Document):
+class DocumentVersion(ScopedDocument):
 	pass

@@ -1,10 +1,10 @@
 # Copyright (c) 2026, customer_portal contributors
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from customer_portal.permissions import ScopedDocument
 
 
-class OrderItem(Document):
+class OrderItem(ScopedDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
