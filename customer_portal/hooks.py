@@ -202,8 +202,11 @@ override_whitelisted_methods = {
 		"frappe.client.has_permission",
 		"frappe.desk.search.get_link_title",
 		"frappe.website.doctype.discussion_topic.discussion_topic.submit_discussion",
+		"frappe.handler.upload_file",
 	)
 }
+# `/api/method/upload_file` names Frappe's upload by its short name
+override_whitelisted_methods["upload_file"] = override_whitelisted_methods["frappe.handler.upload_file"]
 # password reset answers the same whether or not the address has an account (accounts/password_reset.py)
 override_whitelisted_methods["frappe.core.doctype.user.user.reset_password"] = (
 	"customer_portal.accounts.password_reset.reset_password"

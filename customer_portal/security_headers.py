@@ -9,8 +9,9 @@ single sign-on page, the payment provider's checkout on invoice pages). Desk kee
 The portal's pages render in its own shell (templates/portal/shell.html) with no inline script at all, so
 their policy runs scripts from this site only: no `'unsafe-inline'`, no nonce needed. Pages Frappe renders
 itself under these paths (the login and update-password pages, Web Forms, the not-found and error pages)
-carry Frappe's inline scripts and keep `'unsafe-inline'` (Web Forms also `'unsafe-eval'`, for their
-depends-on expressions); none of them shows a customer's records.
+carry Frappe's inline scripts and keep `'unsafe-inline'` and `'unsafe-eval'` (Frappe's web bundle compiles
+its message templates with `new Function`; Web Forms evaluate depends-on expressions); none of them shows a
+customer's records.
 """
 
 from urllib.parse import urlsplit
@@ -50,8 +51,10 @@ def portal_policy(path: str = "/portal", strict: bool = True) -> str:
 	if strict:
 		scripts = "'self'"
 	else:
-		# Frappe's Web Form script evaluates strings (depends_on expressions): only its pages allow that
-		scripts = "'self' 'unsafe-inline'" + (" 'unsafe-eval'" if _is_web_form(path) else "")
+		# Frappe's own pages run its web bundle, which compiles its message and dialog templates with
+		# `new Function` (and Web Forms evaluate depends_on expressions): without 'unsafe-eval' an error
+		# message on the login or not-found page is a CSP violation and never shows
+		scripts = "'self' 'unsafe-inline' 'unsafe-eval'"
 	return "; ".join(
 		[
 			"default-src 'self'",

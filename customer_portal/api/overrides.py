@@ -5,6 +5,7 @@
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
 - `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads;
+- `frappe.handler.upload_file` stores whatever a customer sends (the portal's uploads check files);
 - `frappe.client.has_permission`, `frappe.desk.search.get_link_title` and
   `frappe.website...discussion_topic.submit_discussion` look at a named record without the policy.
 Each would tell a portal user that another customer's record exists. And `frappe.desk.form.load.getdoc`
@@ -148,3 +149,20 @@ def submit_discussion(doctype, docname, reply, title, topic_name=None, reply_nam
 	if isinstance(doctype, str) and _is_scoped(doctype) and not is_visible(doctype, docname):
 		raise_not_found(doctype, docname)
 	return discussion_topic.submit_discussion(doctype, docname, reply, title, topic_name, reply_name)
+
+
+@frappe.whitelist(allow_guest=True)
+def upload_file():
+	"""Customers send files only through the portal's own uploads (documents, tickets), which check each
+	file's type, content, size and name; Frappe's upload_file would store anything a customer sends, of
+	any size, as a private file served inline. Staff and other desk users keep Frappe's upload."""
+	from frappe.handler import upload_file as frappe_upload_file
+
+	from customer_portal.permissions import PORTAL_ROLE
+
+	if frappe.session.user != "Guest" and not is_unrestricted() and PORTAL_ROLE in frappe.get_roles():
+		frappe.throw(
+			frappe._("Please upload files from the portal's documents or tickets pages."),
+			frappe.PermissionError,
+		)
+	return frappe_upload_file()

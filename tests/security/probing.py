@@ -99,6 +99,10 @@ class Attacker:
 		self.local = threading.local()
 
 	@property
+	def token(self) -> str:
+		return self.client.session.headers["X-Frappe-CSRF-Token"]
+
+	@property
 	def session(self) -> requests.Session:
 		if not hasattr(self.local, "session"):
 			session = requests.Session()

@@ -19,11 +19,23 @@ import unittest
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
-from portal_client import make_portal_user, site_connection
+import requests
+from portal_client import BASE_URL, PortalClient, make_portal_user, site_connection
 
-from security.payloads import SQL
-from security.probing import SQL_ERROR, Attacker, Matrix, call_kwargs, form_params, fresh_address, tally
+from security.hostile_records import make_hostile_customer
+from security.payloads import SQL, XSS
+from security.probing import (
+	SQL_ERROR,
+	Attacker,
+	Matrix,
+	call_kwargs,
+	check_response,
+	form_params,
+	fresh_address,
+	tally,
+)
 from security.surface import (
 	DOCTYPE_PARAMS,
 	LIST_PARAMS,
@@ -32,6 +44,7 @@ from security.surface import (
 	frappe_record_endpoints,
 	portal_routes,
 	scoped_doctypes,
+	state_changing,
 )
 from security.victims import (
 	USER,
@@ -71,6 +84,31 @@ FILLERS = {
 }
 
 
+CHROMIUM_ARGS = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+]
+# installed before any page script: keeps every CSP violation the page reports
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+	window.__violations.push(`CSP ${e.violatedDirective} blocked ${e.blockedURI}`));
+"""
+INSPECT = """() => {
+	const marked = document.querySelectorAll("[data-xss]");
+	return {
+		violations: window.__violations || [],
+		ran: Boolean(window.__xss),
+		marked: marked.length,
+		sample: marked.length ? marked[0].outerHTML.slice(0, 120) : "",
+		links: document.querySelectorAll('a[href^="javascript:" i], iframe[src^="javascript:" i]').length,
+		evaluated: document.body ? document.body.innerText.includes("xss49xss") : false,
+	};
+}"""
 # pages that show the user's own recent activity, i.e. what the probes themselves just did
 ECHOING = frozenset({"/portal/activity"})
 
@@ -84,15 +122,11 @@ class ProbeSuite(unittest.TestCase):
 		cls.canaries = canaries()
 		# the attackers' own company, so that whatever the probes change on their own side (a setting, a
 		# token, two-factor turned on by a probe value that reads as "1") stays away from the other suites
-		with site_connection() as frappe:
-			own = frappe.get_doc(
-				{"doctype": "Customer", "customer_name": f"Probe Attacker {uuid.uuid4().hex[:6]}"}
-			).insert(ignore_permissions=True)
-		cls.attackers = [
-			Attacker(make_portal_user("probe-admin", own.name, "Customer Admin")),
-			Attacker(make_portal_user("probe-member", own.name, "Member")),
-		]
-		cls.own = own.name
+		# Two such companies: the app's own endpoints make things for their caller (an API token
+		# labelled with whatever name was probed, a ticket), and the pages and searches of the company
+		# running the generic probes would then show those names back
+		cls.own, cls.attackers = attacking_company()
+		cls.app_callers = attacking_company()[1]
 
 	@classmethod
 	def tearDownClass(cls):
@@ -116,6 +150,227 @@ class ProbeSuite(unittest.TestCase):
 		findings = tally.findings[kind]
 		self.assertGreaterEqual(tally.probes[kind], minimum, kind)
 		self.assertEqual(findings, [], f"{len(findings)} {kind} findings:\n" + "\n".join(findings[:40]))
+
+	# -- uploads --------------------------------------------------------------------------------------
+
+	def test_uploads(self):
+		"""The hostile-file corpus of test_http_uploads against every way a customer can send a file: a
+		new document, a ticket and a ticket reply (the app's endpoints), and Frappe's own upload_file and
+		attach_file. Each file is refused with nothing stored, or, where Frappe stores it, it can only
+		ever be downloaded as an inert attachment (never rendered by the browser)."""
+		from security import test_http_uploads as corpus
+
+		who = self.attackers[0]
+		ticket = who.send(
+			"POST",
+			"/api/method/customer_portal.api.tickets.open_ticket",
+			fresh_address(),
+			data={"subject": "Upload probes", "message": "probe"},
+			headers={"Accept": "application/json"},
+		).json()["message"]["name"]
+		paths = {
+			"documents.upload": lambda n, c, t: (
+				"/api/method/customer_portal.api.documents.upload",
+				{"document_type": t, "title": "probe"},
+				{"file": (n, c)},
+			),
+			"tickets.open_ticket": lambda n, c, t: (
+				"/api/method/customer_portal.api.tickets.open_ticket",
+				{"subject": "probe", "message": "probe"},
+				{"attachments": (n, c)},
+			),
+			"tickets.reply": lambda n, c, t: (
+				"/api/method/customer_portal.api.tickets.reply",
+				{"ticket": ticket, "message": "probe"},
+				{"attachments": (n, c)},
+			),
+			"frappe upload_file": lambda n, c, t: (
+				"/api/method/upload_file",
+				{"is_private": 1},
+				{"file": (n, c)},
+			),
+			"frappe upload_file on the ticket": lambda n, c, t: (
+				"/api/method/upload_file",
+				{"is_private": 1, "doctype": "Support Ticket", "docname": ticket},
+				{"file": (n, c)},
+			),
+		}
+		# what an accepted upload adds (the app accepts a file its rules allow and serves it inertly, as
+		# test_http_uploads checks); a refused one must add nothing
+		adds = {"documents.upload": "Document", "tickets.open_ticket": "Support Ticket Message"}
+		adds["tickets.reply"] = "Support Ticket Message"
+		expected = self.stored_for(who.user)
+		for case, document_type, name, content in corpus.HOSTILE:
+			for label, build in paths.items():
+				tally.probe("uploads")
+				path, data, files = build(name, content, document_type)
+				response = who.send(
+					"POST",
+					path,
+					fresh_address(),
+					data=data,
+					files=files,
+					headers={"Accept": "application/json"},
+				)
+				if response.status_code < 400:
+					if label in adds:
+						expected[adds[label]] += 1
+					self.check_inert(who, label, case, response)
+				elif response.status_code >= 500:
+					tally.finding("uploads", f"{label} {case}: {response.status_code} {response.text[:120]}")
+		print(f"\n    uploads: {len(corpus.HOSTILE)} hostile files x {len(paths)} upload paths", flush=True)
+		stored = self.stored_for(who.user)
+		for what, count in expected.items():
+			if stored[what] != count:
+				tally.finding("uploads", f"refused uploads left {stored[what] - count} {what} rows")
+		self.assert_no_findings("uploads", len(corpus.HOSTILE) * len(paths))
+
+	def stored_for(self, user: str) -> dict:
+		with site_connection() as frappe:
+			return {
+				"Document": frappe.db.count("Document", {"customer": self.own}),
+				"Support Ticket Message": frappe.db.count("Support Ticket Message", {"customer": self.own}),
+			}
+
+	def check_inert(self, who, label: str, case: str, response) -> None:
+		"""A file Frappe accepted: fetching it as its owner must give an attachment the browser will not
+		render (Content-Disposition attachment, nosniff, a sandboxing policy), never HTML or SVG inline."""
+		message = response.json().get("message") or {}
+		url = message.get("file_url") if isinstance(message, dict) else None
+		if not url:
+			return
+		served = who.send("GET", url, fresh_address())
+		if served.status_code != 200:
+			return
+		disposition = served.headers.get("Content-Disposition", "")
+		kind = served.headers.get("Content-Type", "")
+		sandboxed = "sandbox" in served.headers.get("Content-Security-Policy", "")
+		if not disposition.startswith("attachment") and not sandboxed:
+			tally.finding("uploads", f"{label} {case}: stored and served inline as {kind} ({url})")
+		elif any(k in kind for k in ("text/html", "svg", "javascript")) and not sandboxed:
+			tally.finding("uploads", f"{label} {case}: served as {kind} without a sandbox ({url})")
+
+	# -- CSRF -----------------------------------------------------------------------------------------
+
+	def test_csrf(self):
+		"""Every state-changing endpoint (every app function answering POST, every Frappe record function
+		answering POST, REST create/update/delete) refuses a signed-in POST without the session's CSRF
+		token and with another session's token."""
+		endpoints = [e.path for e in state_changing(app_endpoints())]
+		endpoints += [e.path for e in frappe_record_endpoints() if "POST" in e.methods]
+		self.assertGreaterEqual(len(endpoints), 60, endpoints)
+		for expected in ("customer_portal.api.users.invite", "customer_portal.portal.web_forms.accept"):
+			self.assertIn(expected, endpoints)
+		requests_ = [("POST", f"/api/method/{path}") for path in endpoints]
+		for doctype in self.doctypes:
+			name = self.victims[doctype]
+			requests_ += [
+				("POST", f"/api/resource/{doctype}"),
+				("PUT", f"/api/resource/{doctype}/{name}"),
+				("DELETE", f"/api/resource/{doctype}/{name}"),
+			]
+		owner, other = self.attackers
+		cookies = owner.client.session.cookies
+		for method, path in requests_:
+			for case, token in (("no token", None), ("another session's token", other.token)):
+				tally.probe("csrf")
+				headers = {"X-Forwarded-For": fresh_address()}
+				if token:
+					headers["X-Frappe-CSRF-Token"] = token
+				response = requests.request(
+					method, f"{BASE_URL}{path}", cookies=cookies, headers=headers, data={}, timeout=60
+				)
+				check_response(response)
+				if response.status_code != 400 or "CSRFTokenError" not in response.text:
+					tally.finding(
+						"csrf", f"{method} {path} ({case}): {response.status_code} {response.text[:120]}"
+					)
+		# the same session with its own token gets past the check (its answer is the endpoint's own)
+		own = owner.send(
+			"POST",
+			"/api/method/customer_portal.api.notifications.mark_read",
+			fresh_address(),
+			data={"all": 1},
+		)
+		self.assertNotIn("CSRFTokenError", own.text)
+		print(
+			f"\n    CSRF: {len(requests_)} state-changing requests, each without and with a foreign token",
+			flush=True,
+		)
+		self.assert_no_findings("csrf", 2 * len(requests_))
+
+	# -- XSS ------------------------------------------------------------------------------------------
+
+	def test_xss(self):
+		"""60 script payloads written into every text field of a customer's records (and their child rows,
+		and the user's name) that the portal can render, then every portal page of that customer loaded in
+		Chromium, and every page parameter given a payload (reflection). A payload's markup in the DOM
+		(an element with data-xss, a javascript: link), a script that ran, a template that evaluated, a
+		dialog or a Content-Security-Policy violation is a finding."""
+		from playwright.sync_api import sync_playwright
+
+		hostile = make_hostile_customer()
+		client = PortalClient(hostile["user"])
+		static, dynamic = portal_routes()
+		pages = [route.path for route in static]
+		for route in dynamic:
+			prefix = route.path.split("<")[0]
+			for name in hostile["records"].values():
+				if client.get(f"{prefix}{name}").status_code == 200:
+					pages.append(f"{prefix}{name}")
+		self.assertGreaterEqual(len(pages), len(static) + 4, pages)
+		reflected = []
+		payload = iter(XSS * 10)
+		for route in static:
+			for param in sorted(form_params(client.get(route.path).text) | set(route.params)):
+				reflected.append(f"{route.path}?{urlencode({param: next(payload)})}")
+		with sync_playwright() as playwright:
+			browser = playwright.chromium.launch(
+				executable_path=os.environ.get("CP_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
+			)
+			context = browser.new_context()
+			context.add_cookies(
+				[
+					{"name": c.name, "value": c.value, "url": BASE_URL}
+					for c in client.session.cookies
+					if c.name in ("sid", "system_user", "full_name", "user_id")
+				]
+			)
+			context.add_init_script(WATCH)
+			page = context.new_page()
+			# the detector itself: parsed payload markup is seen
+			page.set_content(f"<p>{XSS[1]}</p>")
+			self.assertEqual(page.evaluate(INSPECT)["marked"], 1)
+			events = []
+			page.on("dialog", lambda dialog: (events.append(f"dialog {dialog.message}"), dialog.dismiss()))
+			page.on(
+				"console",
+				lambda m: events.append(m.text) if "Content Security Policy" in m.text else None,
+			)
+			for path in [*pages, *reflected]:
+				tally.probe("xss")
+				events.clear()
+				page.goto(f"{BASE_URL}{path}", wait_until="load")
+				page.wait_for_timeout(150)
+				seen = page.evaluate(INSPECT)
+				problems = [*events, *seen["violations"]]
+				if seen["ran"]:
+					problems.append("a payload's script ran")
+				if seen["marked"]:
+					problems.append(f"{seen['marked']} payload elements in the DOM: {seen['sample']}")
+				if seen["links"]:
+					problems.append(f"{seen['links']} javascript: links")
+				if seen["evaluated"]:
+					problems.append("a template payload was evaluated")
+				for problem in problems:
+					tally.finding("xss", f"{path}: {problem}")
+			browser.close()
+		print(
+			f"\n    XSS: {len(XSS)} payloads in {hostile['fields']} fields, {len(pages)} pages and "
+			f"{len(reflected)} reflected parameters loaded in Chromium",
+			flush=True,
+		)
+		self.assert_no_findings("xss", len(pages))
 
 	# -- SQL injection --------------------------------------------------------------------------------
 
@@ -368,11 +623,11 @@ class ProbeSuite(unittest.TestCase):
 		app, frappe_generic = app_endpoints(), frappe_record_endpoints()
 		self.assertGreaterEqual(len(app), 40)
 		self.assertGreaterEqual(len(frappe_generic), 20)
-		for who in self.attackers:
+		for who, caller in zip(self.attackers, self.app_callers, strict=True):
 			self.rest_probes(matrix, who)
 			self.create_probes(matrix, who)
 			self.endpoint_probes(matrix, who, frappe_generic, every_param=False)
-			self.endpoint_probes(matrix, who, app, every_param=True)
+			self.endpoint_probes(matrix, caller, app, every_param=True)
 			self.route_probes(matrix, who)
 		count = matrix.run()
 		after = snapshot(self.doctypes)
@@ -389,6 +644,18 @@ class ProbeSuite(unittest.TestCase):
 			flush=True,
 		)
 		self.assert_no_findings("idor", 1000)
+
+
+def attacking_company() -> tuple[str, list[Attacker]]:
+	"""A new customer with an admin and a member, signed in."""
+	with site_connection() as frappe:
+		own = frappe.get_doc(
+			{"doctype": "Customer", "customer_name": f"Probe Attacker {uuid.uuid4().hex[:6]}"}
+		).insert(ignore_permissions=True)
+	return own.name, [
+		Attacker(make_portal_user("probe-admin", own.name, "Customer Admin")),
+		Attacker(make_portal_user("probe-member", own.name, "Member")),
+	]
 
 
 def other_customers_names(own: str) -> list[str]:

@@ -107,6 +107,10 @@ def make_victims(doctypes: list[str]) -> dict[str, str]:
 def missing_name(frappe, doctype: str, name: str) -> str:
 	"""A name shaped like `name` that no row of `doctype` has."""
 	candidate = re.sub(r"\d", "9", name) if re.search(r"\d", name) else f"nobody-{name}"
+	if name.isdigit():
+		# numbered rows keep being written while the probes run (the attackers' own refusals are
+		# logged): a number far past the current ones stays unused
+		candidate = str(int(name) + 10**9)
 	if doctype == USER or "@" in name:
 		candidate = f"nobody-{name}"
 	while frappe.db.exists(doctype, candidate):
