@@ -21,6 +21,8 @@ SQL_ERROR = re.compile(
 )
 TRACEBACK = re.compile(r"Traceback \(most recent call last\)|File \"/[^\"]+\.py\", line \d+")
 _addresses = itertools.count(1)
+# a row named <name> among search results (search_link's value, search_widget's first column, a list's name)
+FOUND = re.compile(r'"(?:value|name)":\s*"?<name>"?[,}]|\[\s*"?<name>"?\s*[,\]]')
 
 
 def fresh_address() -> str:
@@ -182,9 +184,13 @@ class Matrix:
 		self.threads = threads
 		self.pairs = []
 
-	def add(self, label: str, probe, foreign: str, missing: str, kind: str | None = None) -> None:
-		"""`probe(name, address)` sends one request about the record called `name`."""
-		self.pairs.append((label, probe, foreign, missing, kind or self.kind))
+	def add(
+		self, label: str, probe, foreign: str, missing: str, kind: str | None = None, search: bool = False
+	) -> None:
+		"""`probe(name, address)` sends one request about the record called `name`. A `search` (a text
+		matched anywhere in the rows) answers with whatever of the caller's own rows contain the text, which
+		differs with the text: there a finding is the other customer's row itself among the results."""
+		self.pairs.append((label, probe, foreign, missing, kind or self.kind, search))
 
 	def _run_all(self, pairs) -> None:
 		for pair in pairs:
@@ -198,8 +204,13 @@ class Matrix:
 		theirs, nobodys = probe(foreign, address), probe(missing, address)
 		return theirs, nobodys, answer(theirs, foreign) != answer(nobodys, missing)
 
-	def _run(self, label, probe, foreign, missing, kind) -> None:
+	def _run(self, label, probe, foreign, missing, kind, search) -> None:
 		tally.probe(kind)
+		if search:
+			theirs = probe(foreign, fresh_address())
+			if FOUND.search(masked(theirs.text, foreign)):
+				tally.finding(kind, f"{label}: the search returns the other customer's row")
+			return
 		# a difference must hold on three tries: a page showing the latest activity, or a count of rows
 		# other probes are adding, may change between two requests of one pair
 		for _attempt in range(3):
