@@ -9,19 +9,12 @@ import time
 import unittest
 from pathlib import Path
 
+from chromium import launch
 from identity_provider import idp_url
 from playwright.sync_api import expect, sync_playwright
 from portal_client import BASE_URL, DEMO_PASSWORD, PortalClient, make_unpaid_invoice, set_raw_value
 
 OUTPUT = Path(os.environ.get("CP_E2E_OUTPUT", "/tmp/customer_portal-e2e"))
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-	"--no-first-run",
-]
 ALICE = "alice@acme.example.com"
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -33,9 +26,7 @@ class PortalBrowserTest(unittest.TestCase):
 		cls.admin = PortalClient("Administrator")
 		cls.staff = PortalClient("staff@portal.example.com")
 		cls.playwright = sync_playwright().start()
-		cls.browser = cls.playwright.chromium.launch(
-			executable_path=os.environ.get("CP_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-		)
+		cls.browser = launch(cls.playwright)
 
 	@classmethod
 	def tearDownClass(cls):

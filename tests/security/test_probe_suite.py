@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from chromium import launch
 from portal_client import BASE_URL, PortalClient, make_portal_user, site_connection
 
 from security.hostile_records import make_hostile_customer
@@ -84,14 +85,6 @@ FILLERS = {
 }
 
 
-CHROMIUM_ARGS = [
-	"--no-sandbox",
-	"--disable-gpu",
-	"--disable-background-networking",
-	"--disable-component-update",
-	"--disable-sync",
-	"--no-first-run",
-]
 # installed before any page script: keeps every CSP violation the page reports
 WATCH = """
 window.__violations = [];
@@ -325,9 +318,7 @@ class ProbeSuite(unittest.TestCase):
 			for param in sorted(form_params(client.get(route.path).text) | set(route.params)):
 				reflected.append(f"{route.path}?{urlencode({param: next(payload)})}")
 		with sync_playwright() as playwright:
-			browser = playwright.chromium.launch(
-				executable_path=os.environ.get("CP_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-			)
+			browser = launch(playwright)
 			context = browser.new_context()
 			context.add_cookies(
 				[
