@@ -1,4 +1,4 @@
-"""Database errors stay on the server (`after_request`).
+"""Database errors stay on the server, and an outage is a clear "try again shortly" (`after_request`).
 
 Frappe v15 answers a query the database refuses (a sort order or a field name a client made up, a
 negative page length) with the exception's class (`ProgrammingError`, `OperationalError`) and, in
@@ -9,11 +9,87 @@ answer becomes the translated "not valid" error every other bad input gets; staf
 import json
 
 import frappe
-from frappe import _
+from frappe import _, _lt
+from markupsafe import escape
 
 from customer_portal.permissions import is_unrestricted
 
 DATABASE_ERRORS = frozenset({"ProgrammingError", "OperationalError", "InternalError"})
+RETRY_AFTER_SECONDS = 30
+
+
+def answer_outages(response=None, request=None) -> None:
+	"""A server error while Redis (cache or queue) or MariaDB cannot be reached becomes 503 with
+	Retry-After and a message saying to try again shortly, for everyone: Frappe would answer 500 with
+	the exception's class (`ConnectionError`, `InterfaceError`). The services are only asked after a
+	5xx, so the check costs nothing on a good answer."""
+	if response is None or response.status_code < 500 or response.status_code == 503:
+		return
+	if services_reachable():
+		return
+	title, message = outage_text()
+	if response.mimetype == "application/json":
+		response.set_data(
+			json.dumps(
+				{
+					"exc_type": "ServiceUnavailable",
+					"_server_messages": json.dumps(
+						[json.dumps({"message": message, "title": title, "indicator": "orange"})]
+					),
+				}
+			)
+		)
+	else:
+		response.set_data(outage_page())
+		response.mimetype = "text/html"
+	response.status_code = 503
+	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+
+
+def outage_text() -> tuple[str, str]:
+	title = translated(_lt("Briefly Unavailable"))
+	message = translated(
+		_lt(
+			"The portal cannot answer right now because one of its services is restarting. "
+			"Please try again in a minute."
+		)
+	)
+	return title, message
+
+
+def outage_page() -> str:
+	"""A page of its own, without templates: rendering one needs the services that are down."""
+	title, message = outage_text()
+	return (
+		f'<!doctype html><html lang="{escape(getattr(frappe.local, "lang", None) or "en")}"><head>'
+		'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'
+		f"<title>{escape(title)}</title></head><body><main><h1>{escape(title)}</h1>"
+		f"<p>{escape(message)}</p></main></body></html>"
+	)
+
+
+def services_reachable() -> bool:
+	"""Whether the cache, the queue and the database answer now."""
+	from frappe.utils.background_jobs import get_redis_conn
+
+	try:
+		frappe.cache.ping()
+		get_redis_conn().ping()
+		if not getattr(frappe.local, "db", None):
+			return False
+		frappe.db.sql("select 1")
+	except Exception:  # any failure to answer is the outage this is asked about
+		return False
+	return True
+
+
+def translated(message) -> str:
+	"""A lazy translation when the translations can be read; its source text while the services that
+	hold them are down."""
+	try:
+		return str(message)
+	except Exception:  # translations come from the cache and the database
+		return message.msg
 
 
 def hide_database_errors(response=None, request=None) -> None:

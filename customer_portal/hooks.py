@@ -77,7 +77,9 @@ after_request = [
 	"customer_portal.accounts.login_throttle.after_sign_in",
 	"customer_portal.portal.context.answer_not_found",
 	"customer_portal.accounts.sessions.set_cookie_lifetime",
-	# a query the database refuses answers customers with a clean error, not the SQL (error_answers.py)
+	# a server error during an outage of Redis or MariaDB is a 503 to try again shortly; a query the
+	# database refuses answers customers with a clean error, not the SQL (error_answers.py)
+	"customer_portal.error_answers.answer_outages",
 	"customer_portal.error_answers.hide_database_errors",
 ]
 

@@ -6,6 +6,7 @@ from frappe.rate_limiter import rate_limit
 
 from customer_portal.accounts import api_tokens, personal_data, sessions, two_factor
 from customer_portal.activity.log import record
+from customer_portal.transactions import retry_on_deadlock
 
 
 def _require_signed_in() -> None:
@@ -78,10 +79,17 @@ def set_language_and_time_zone(language: str, time_zone: str) -> dict:
 		frappe.throw(_("Choose one of the languages offered."), title=_("Invalid Language"))
 	if time_zone not in get_timezones().get("timezones", []):
 		frappe.throw(_("Choose one of the time zones offered."), title=_("Invalid Time Zone"))
-	user = frappe.get_doc("User", frappe.session.user)
-	before = {"language": user.language, "time_zone": user.time_zone}
-	user.language, user.time_zone = language, time_zone
-	# a user's own profile fields, validated above (website users have no write permission on User)
-	user.save(ignore_permissions=True)
-	record("Settings Change", "User", user.name, details={k: [before[k], user.get(k)] for k in before})
+	after = {"language": language, "time_zone": time_zone}
+
+	def save() -> dict:
+		# the row is locked first: two sessions of one user saving at once wait in turn
+		user = frappe.get_doc("User", frappe.session.user, for_update=True)
+		before = {key: user.get(key) for key in after}
+		user.update(after)
+		# a user's own profile fields, validated above (website users have no write permission on User)
+		user.save(ignore_permissions=True)
+		return before
+
+	before = retry_on_deadlock(save)
+	record("Settings Change", "User", frappe.session.user, details={k: [before[k], after[k]] for k in after})
 	return {"url": "/portal/account#locale"}
