@@ -231,7 +231,8 @@ def write(results: dict, args, output: Path) -> str:
 	lines.append(
 		f"failed or 5xx outside fault windows: {results['unexpected_error_count']};"
 		f" answers with a stack trace: {results['stack_traces']};"
-		f" queues drained in {results['drained_seconds']} s; workers restarted: {results['workers_restarted']}"
+		f" queues drained in {results['drained_seconds']} s; workers restarted: {results['workers_restarted']};"
+		f" Error Log entries: {results.get('error_logs', 0)} (error-logs.txt beside the servers' logs)"
 	)
 	memory = ", ".join(
 		f"{pid}: {row['start_mb']} -> {row['end_mb'] or 'gone'} MB" for pid, row in results["memory"].items()

@@ -5,7 +5,7 @@ mixed workload from a second process (locust, tests/load/workload.py), while fau
     ./dev load [--minutes 30] [--users 16] [--faults redis,mariadb,worker,s3]
 
 (`./dev load` creates a fresh site with a larger demo set and calls this with the bench's Python as the
-bench user; `./dev test` runs a 2-minute version with one Redis restart and one worker kill.)
+bench user; `--minutes 2 --users 8 --faults redis,worker` is the short version.)
 
 The run owns its MariaDB and Redis servers (tests/load/processes.py): the site's database is copied into
 a MariaDB server started for the run, so faults can stop and start both, and the site's own database is
@@ -209,7 +209,7 @@ def run_load(args, stack: Stack, plan_path: Path, log_path: Path, fault_names: l
 				say(f"{time.time() - began:5.0f} s: {done[-1]['fault']} over ({done[-1]['detail']})")
 			if elapsed >= next_progress:
 				say(f"{elapsed:5.0f} s of {seconds} s: {report.progress(log_path)}")
-				next_progress += 15
+				next_progress = elapsed + 15
 			if elapsed >= seconds - 5 and "end" not in memory:
 				memory["end"] = stack.gunicorn.worker_memory()
 			time.sleep(0.2)
@@ -310,6 +310,7 @@ def main() -> int:
 		results["checks"] = report.checks(
 			frappe, verify.Since(started, existing), run, workdir / "mail", stored_keys, local_files, log_path
 		)
+		results["error_logs"] = save_error_logs(frappe, started, workdir / "error-logs.txt")
 		frappe.destroy()
 		# files the run wrote belong to the run's copy of the database, not to the site
 		for name in local_files:
@@ -322,6 +323,18 @@ def main() -> int:
 	text = report.write(results, args, output)
 	print(text, flush=True)
 	return 0 if results["passed"] else 1
+
+
+def save_error_logs(frappe, started, path: Path) -> int:
+	"""The Error Log entries of the run (the copy of the database is thrown away), for diagnosis."""
+	rows = frappe.get_all(
+		"Error Log",
+		filters={"creation": (">=", started)},
+		fields=["creation", "method", "error"],
+		order_by="creation asc",
+	)
+	path.write_text("\n\n".join(f"{row.creation} {row.method}\n{row.error}" for row in rows))
+	return len(rows)
 
 
 def use_storage(site_path: Path, config: dict):
