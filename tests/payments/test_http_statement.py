@@ -39,7 +39,9 @@ class StatementTest(unittest.TestCase):
 			)[0][0]
 			closing = money(billed - paid)
 			acme_invoice = frappe.db.get_value(
-				"Invoice", {"customer": "Acme Logistics", "docstatus": 1, "posting_date": (">=", start)}
+				# within the statement's range: the demo dates some invoices after today
+				"Invoice",
+				{"customer": "Acme Logistics", "docstatus": 1, "posting_date": ("between", [start, end])},
 			)
 		self.assertIn("Statement of account", text)
 		self.assertIn(closing, text)
