@@ -40,7 +40,7 @@ def answer_outages(response=None, request=None) -> None:
 			)
 		)
 	else:
-		response.set_data(outage_page())
+		response.set_data(outage_page(title, message))
 		response.mimetype = "text/html"
 	response.status_code = 503
 	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -57,9 +57,8 @@ def outage_text() -> tuple[str, str]:
 	return title, message
 
 
-def outage_page() -> str:
+def outage_page(title: str, message: str) -> str:
 	"""A page of its own, without templates: rendering one needs the services that are down."""
-	title, message = outage_text()
 	return (
 		f'<!doctype html><html lang="{escape(getattr(frappe.local, "lang", None) or "en")}"><head>'
 		'<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">'

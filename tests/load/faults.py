@@ -7,30 +7,21 @@ import time
 DOWN_SECONDS = 3  # how long Redis and MariaDB stay stopped before they are started again
 
 
-def restart_redis(stack, log) -> dict:
+def restart(server, fault: str, detail: str) -> dict:
+	"""Stop `server`, leave it down DOWN_SECONDS, start it again."""
 	started = time.time()
-	stack.redis.stop()
+	server.stop()
 	time.sleep(DOWN_SECONDS)
-	stack.redis.start()
-	return {
-		"fault": "restart Redis",
-		"start": started,
-		"end": time.time(),
-		"detail": "stopped, started empty",
-	}
+	server.start()
+	return {"fault": fault, "start": started, "end": time.time(), "detail": detail}
+
+
+def restart_redis(stack, log) -> dict:
+	return restart(stack.redis, "restart Redis", "stopped, started empty")
 
 
 def restart_mariadb(stack, log) -> dict:
-	started = time.time()
-	stack.mariadb.stop()
-	time.sleep(DOWN_SECONDS)
-	stack.mariadb.start()
-	return {
-		"fault": "restart MariaDB",
-		"start": started,
-		"end": time.time(),
-		"detail": "clean shutdown, start",
-	}
+	return restart(stack.mariadb, "restart MariaDB", "clean shutdown, start")
 
 
 def kill_worker(stack, log, patience: float = 60) -> dict:
