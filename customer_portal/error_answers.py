@@ -7,6 +7,7 @@ answer becomes the translated "not valid" error every other bad input gets; staf
 """
 
 import json
+import sys
 
 import frappe
 from frappe import _, _lt
@@ -80,6 +81,23 @@ def services_reachable() -> bool:
 	except Exception:  # any failure to answer is the outage this is asked about
 		return False
 	return True
+
+
+def log_page_failure(context) -> None:
+	"""update_website_context: a page that failed is kept in the Error Log with its traceback, under its
+	path. Frappe renders its error page ("There was an error building this page") inside the `except`
+	that caught the failure and records it nowhere, so staff would never learn what a customer saw.
+
+	Deferred (Frappe writes deferred rows from the cache on its scheduler): the request's transaction
+	may be the thing that failed, and a GET's is never committed."""
+	failure = sys.exc_info()[1]
+	if failure is None or (context.get("http_status_code") or 0) < 500:
+		return
+	path = getattr(getattr(frappe.local, "request", None), "path", None) or context.get("path")
+	try:
+		frappe.log_error(title=f"Portal page failed: {path}", defer_insert=True)
+	except Exception:  # the cache is down too: the bench's log file still gets it
+		frappe.logger("customer_portal").exception("Portal page failed: %s", path)
 
 
 def translated(message) -> str:

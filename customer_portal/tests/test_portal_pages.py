@@ -130,6 +130,27 @@ class TestPortalPages(FrappeTestCase):
 			settings.show_tickets = 1
 			settings.save()
 
+	def test_a_page_that_fails_is_kept_in_the_error_log(self):
+		from unittest.mock import patch
+
+		from frappe.deferred_insert import save_to_db
+		from frappe.utils import get_html_for_route
+
+		from customer_portal.www.portal import order as order_page
+
+		name = self.large_orders[0]
+		frappe.set_user(self.user)
+		with patch.object(order_page, "stage_timeline", side_effect=RuntimeError("timeline broke")):
+			html = get_html_for_route(f"/portal/orders/{name}")
+		frappe.set_user("Administrator")
+		self.assertNotIn("timeline broke", html)  # the customer sees Frappe's error page, no traceback
+		save_to_db()
+		logged = frappe.get_all(
+			"Error Log", filters={"method": f"Portal page failed: /portal/orders/{name}"}, pluck="error"
+		)
+		self.assertEqual(len(logged), 1)
+		self.assertIn("RuntimeError: timeline broke", logged[0])
+
 	def test_timeline_marks_done_current_and_upcoming(self):
 		order = frappe.get_doc("Order", make_order(self.large, "Timeline"))
 		order.stage = self.stages[1]

@@ -326,7 +326,12 @@ def main() -> int:
 
 
 def save_error_logs(frappe, started, path: Path) -> int:
-	"""The Error Log entries of the run (the copy of the database is thrown away), for diagnosis."""
+	"""The Error Log entries of the run (the copy of the database is thrown away), for diagnosis; the
+	deferred ones (a failed page's) are written first."""
+	from frappe.deferred_insert import save_to_db
+
+	save_to_db()
+	frappe.db.commit()
 	rows = frappe.get_all(
 		"Error Log",
 		filters={"creation": (">=", started)},
