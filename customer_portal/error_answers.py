@@ -88,15 +88,17 @@ def log_page_failure(context) -> None:
 	path. Frappe renders its error page ("There was an error building this page") inside the `except`
 	that caught the failure and records it nowhere, so staff would never learn what a customer saw.
 
-	Deferred (Frappe writes deferred rows from the cache on its scheduler): the request's transaction
-	may be the thing that failed, and a GET's is never committed."""
+	The failed page's own writes are rolled back first (Frappe would commit a failed POST's), then the
+	entry is committed at once: a deferred entry waits in the cache, which a restart empties."""
 	failure = sys.exc_info()[1]
 	if failure is None or (context.get("http_status_code") or 0) < 500:
 		return
 	path = getattr(getattr(frappe.local, "request", None), "path", None) or context.get("path")
 	try:
-		frappe.log_error(title=f"Portal page failed: {path}", defer_insert=True)
-	except Exception:  # the cache is down too: the bench's log file still gets it
+		frappe.db.rollback()
+		frappe.log_error(title=f"Portal page failed: {path}")
+		frappe.db.commit()
+	except Exception:  # the database is what failed: the bench's log file still gets it
 		frappe.logger("customer_portal").exception("Portal page failed: %s", path)
 
 

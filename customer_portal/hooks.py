@@ -83,8 +83,12 @@ after_request = [
 	"customer_portal.error_answers.hide_database_errors",
 ]
 
-# A portal page that fails is kept in the Error Log: Frappe's error page records nothing (error_answers.py)
-update_website_context = ["customer_portal.error_answers.log_page_failure"]
+# Web pages load their templates compiled once per worker, not once per request (portal/compiled_templates.py);
+# a portal page that fails is kept in the Error Log: Frappe's error page records nothing (error_answers.py)
+update_website_context = [
+	"customer_portal.portal.compiled_templates.use_compiled_templates",
+	"customer_portal.error_answers.log_page_failure",
+]
 
 # The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);
 # private file URLs and REST deletes: another customer's record answers like a missing one

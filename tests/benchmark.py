@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
-"""Portal page latency and throughput at scale, as ratios against Frappe's own endpoints in the same run.
+"""The performance table: every portal page, the download hand-off, notification fan-out and the growth
+from 10,000 to 1,000,000 orders, as ratios against Frappe's own endpoints measured in the same run.
 
-Run with `./dev benchmark` (it calls this with the bench's Python, as the bench user):
+Run with `./dev benchmark` (it calls this with the bench's Python, as the bench user, then writes the
+table into README.md):
     env/bin/python apps/customer_portal/tests/benchmark.py --bench BENCH --site SITE
 
 1. Fills SITE (created fresh by ./dev) with 1,000 customers, 10,000 orders, 200,000 invoices and 50,000
    documents, serves it with gunicorn (fixed worker count) and measures /portal/orders for the customer
-   with the most orders.
-2. Adds 90,000 orders (100,000 in all) and measures every portal page, Frappe's /api/method/ping and
-   Frappe's REST list of the same 25 orders as the same user, at concurrency 1 and 8, with wrk.
-3. Prints median and p95 latency, requests/s, the ratios page/ping and page/REST, and the growth ratio of
-   /portal/orders between 10,000 and 100,000 orders. Figures are ratios measured in one run on one
-   machine, never absolute targets.
+   with the most orders; adds orders 100,000 at a time up to --orders (1,000,000) and measures it again at
+   100,000 and at the end.
+2. Measures every portal page (the routes of www/portal and the app's route rules, found the way the
+   security probe suite finds them), Frappe's /api/method/ping, Frappe's REST list of the same 25 orders
+   and Frappe's own web page /me, as the same user, at concurrency 1 and 8, with wrk; the download
+   hand-off and a 10 MB download; notification fan-out (benchmark_notifications.py).
+3. Profiles the slowest page against ping with pyinstrument (profile_page.py).
+4. Prints the figures and writes them as a Markdown table (performance-table.md) with the targets beside
+   them. Figures are ratios measured in one run on one machine, never absolute targets.
 """
 
 import argparse
@@ -27,7 +32,9 @@ import urllib.parse
 from pathlib import Path
 
 import benchmark_notifications  # tests/benchmark_notifications.py
+import profile_page  # tests/profile_page.py
 import requests
+from security.surface import portal_routes  # tests/security/surface.py
 
 WORKERS = 4
 DURATION = {1: 8, 8: 8}  # seconds per measurement and concurrency
@@ -39,7 +46,18 @@ done = function(summary, latency, requests)
 		+ summary.errors.timeout, summary.duration / 1e6))
 end
 """
-TARGETS = {"list": 4.0, "detail": 3.0, "rest": 1.5, "growth": 1.2}
+TARGETS = {"list": 4.0, "detail": 3.0, "rest": 1.5, "growth": 1.2, "handoff": 2.0, "streaming": 0.8}
+FANOUT_TARGET_S = 60
+# the record a route's <name> stands for
+ROUTE_RECORDS = {
+	"orders": "Order",
+	"invoices": "Invoice",
+	"documents": "Document",
+	"tickets": "Support Ticket",
+}
+# orders in the site when /portal/orders is measured for the growth ratio
+GROWTH_POINTS = (10_000, 100_000, 1_000_000)
+DEMO_ORDERS_PER_CALL = 100_000  # customer-portal-demo's limit
 
 
 def say(message: str) -> None:
@@ -234,7 +252,8 @@ def measure_streaming(
 
 
 def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
-	"""Paths of one customer's real records, and a cursor deep into its order list."""
+	"""Every portal page as `customer`'s user would open it (a route with a <name> on one of its records),
+	a cursor deep into its order list, and the records the download measurements use."""
 	import frappe
 
 	from customer_portal.portal.listing import encode_cursor
@@ -253,10 +272,25 @@ def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 			limit_start=order_count * 3 // 4,
 			limit_page_length=1,
 		)[0]
-		order = frappe.get_all("Order", filters={"customer": customer}, pluck="name", limit=1)[0]
-		invoice = frappe.get_all(
-			"Invoice", filters={"customer": customer, "docstatus": 1}, pluck="name", limit=1
-		)[0]
+		static, dynamic = portal_routes()
+		pages = {route.path: {"path": route.path, "kind": "list"} for route in static}
+		pages[f"/portal/orders (row {order_count * 3 // 4:,})"] = {
+			"path": "/portal/orders?"
+			+ urllib.parse.urlencode({"after": encode_cursor(deep.modified, deep.name)}),
+			"kind": "list",
+		}
+		for route in dynamic:
+			section = route.path.split("/")[2]
+			if section not in ROUTE_RECORDS:
+				raise SystemExit(f"{route.path}: no record to open it with; add its doctype to ROUTE_RECORDS")
+			filters = {"customer": customer}
+			if ROUTE_RECORDS[section] == "Invoice":
+				filters["docstatus"] = 1
+			name = frappe.get_all(ROUTE_RECORDS[section], filters=filters, pluck="name", limit=1)[0]
+			pages[route.path] = {
+				"path": route.path.replace("<name>", urllib.parse.quote(name)),
+				"kind": "detail",
+			}
 		document = frappe.get_all("Document", filters={"customer": customer}, pluck="name", limit=1)[0]
 		frappe.db.set_single_value("Customer Portal Settings", "page_size", 25)
 		big_file, big_document = ten_megabyte_document(frappe, customer)
@@ -273,18 +307,7 @@ def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 		"document": document,
 		"big_file": big_file,
 		"big_document": big_document,
-		"list": {
-			"/portal": "/portal",
-			"/portal/orders": "/portal/orders",
-			f"/portal/orders (row {order_count * 3 // 4:,})": "/portal/orders?"
-			+ urllib.parse.urlencode({"after": encode_cursor(deep.modified, deep.name)}),
-			"/portal/invoices": "/portal/invoices",
-			"/portal/documents": "/portal/documents",
-		},
-		"detail": {
-			"/portal/orders/<name>": f"/portal/orders/{order}",
-			"/portal/invoices/<name>": f"/portal/invoices/{invoice}",
-		},
+		"pages": pages,
 		"rest": "/api/resource/Order?"
 		+ urllib.parse.urlencode(
 			{
@@ -332,7 +355,13 @@ def main() -> int:
 	parser.add_argument("--user", default="alice@acme.example.com", help="the customer user to measure as")
 	parser.add_argument("--customer", default="Acme Logistics", help="that user's customer")
 	parser.add_argument("--password", default=os.environ.get("CP_DEMO_PASSWORD", "portal-demo-2026"))
-	parser.add_argument("--output", help="where to write benchmark.json (default: BENCH/test-output)")
+	parser.add_argument(
+		"--orders",
+		type=int,
+		default=GROWTH_POINTS[-1],
+		help="orders in the site at the end (the growth ratio is measured from 10,000 to this)",
+	)
+	parser.add_argument("--output", help="where to write the figures (default: BENCH/test-output)")
 	parser.add_argument(
 		"--measure-only",
 		action="store_true",
@@ -341,23 +370,34 @@ def main() -> int:
 	args = parser.parse_args()
 	if not shutil.which("wrk"):
 		raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-
 	if args.measure_only:
-		return measure_pages(args, sample_paths(args.bench, args.site, args.customer), None, None)
+		return measure_pages(args, sample_paths(args.bench, args.site, args.customer), {})
 
-	say("Demo data: 1,000 customers, 10,000 orders, 200,000 invoices, 50,000 documents")
-	demo(args, orders=10_000, invoices=200_000, documents=50_000)
+	first = GROWTH_POINTS[0]
+	say(f"Demo data: 1,000 customers, {first:,} orders, 200,000 invoices, 50,000 documents")
+	demo(args, orders=first, invoices=200_000, documents=50_000)
+	growth = {first: measure_orders_list(args)}
+	total, seed = first, 7
+	while total < args.orders:
+		step = min(DEMO_ORDERS_PER_CALL, args.orders - total)
+		say(f"Adding {step:,} orders ({total + step:,} in all)")
+		demo(args, orders=step, invoices=0, documents=0, seed=seed)
+		total, seed = total + step, seed + 1
+		if total in GROWTH_POINTS or total == args.orders:
+			growth[total] = measure_orders_list(args)
+	return measure_pages(args, sample_paths(args.bench, args.site, args.customer), growth)
+
+
+def measure_orders_list(args) -> dict:
+	"""/portal/orders at concurrency 1, with the number of orders of the customer and in the site."""
 	paths = sample_paths(args.bench, args.site, args.customer)
 	with Server(args.bench, args.site) as server:
-		sid = login(server, args.user, args.password)
-		small = measure(server, sid, "/portal/orders", 1)
+		result = measure(server, login(server, args.user, args.password), "/portal/orders", 1)
+	result["customer_orders"] = paths["order_count"]
 	say(
-		f"/portal/orders median at {paths['order_count']:,} orders of {args.customer}: {small['median_ms']:.1f} ms"
+		f"/portal/orders median {result['median_ms']:.1f} ms with {paths['order_count']:,} orders of {args.customer}"
 	)
-
-	say("Adding 90,000 orders (100,000 in all)")
-	demo(args, orders=90_000, invoices=0, documents=0, seed=7)
-	return measure_pages(args, sample_paths(args.bench, args.site, args.customer), small, True)
+	return result
 
 
 def demo(args, orders: int, invoices: int, documents: int, seed: int = 42) -> None:
@@ -380,23 +420,33 @@ def demo(args, orders: int, invoices: int, documents: int, seed: int = 42) -> No
 	)
 
 
-def measure_pages(args, paths: dict, small: dict | None, with_growth: bool | None) -> int:
+def measure_pages(args, paths: dict, growth: dict) -> int:
 	# the download endpoints allow 60 requests a minute per IP; the hand-off measurement needs more
 	bench(args.bench, "--site", args.site, "set-config", "customer_portal_download_rate_limit", "100000")
-	results = {}
+	results, skipped = {}, {}
 	with Server(args.bench, args.site) as server:
 		sid = login(server, args.user, args.password)
-		large = measure(server, sid, "/portal/orders", 1)
+		pages = {}
+		for label, page in paths["pages"].items():
+			status = requests.get(
+				server.url + page["path"],
+				headers={"Host": server.site, "Cookie": f"sid={sid}"},
+				allow_redirects=False,
+				timeout=60,
+			).status_code
+			if status == 200:
+				pages[label] = page
+			else:  # a page opened from a one-time link, or a sign-in hand-off
+				skipped[label] = status
 		for concurrency in (1, 8):
-			say(f"Measuring at concurrency {concurrency} ({WORKERS} gunicorn workers)")
+			say(f"Measuring {len(pages)} pages at concurrency {concurrency} ({WORKERS} gunicorn workers)")
 			row = results.setdefault(concurrency, {})
 			row["ping"] = measure(server, sid, "/api/method/ping", concurrency)
 			row["REST list (25 orders)"] = measure(server, sid, paths["rest"], concurrency)
 			# the floor of Frappe's website pipeline: its own page for a logged-in website user
 			row["Frappe page (/me)"] = measure(server, sid, "/me", concurrency)
-			for kind in ("list", "detail"):
-				for label, path in paths[kind].items():
-					row[label] = dict(measure(server, sid, path, concurrency), kind=kind)
+			for label, page in pages.items():
+				row[label] = dict(measure(server, sid, page["path"], concurrency), kind=page["kind"])
 
 		say("Measuring the document download hand-off (link + follow) against ping")
 		handoff = measure_handoff(server, sid, paths["document"])
@@ -404,72 +454,130 @@ def measure_pages(args, paths: dict, small: dict | None, with_growth: bool | Non
 		streaming = measure_streaming(
 			server, sid, login(server, "staff@portal.example.com", args.password), paths
 		)
-	growth = large["median_ms"] / small["median_ms"] if with_growth else None
-	report(results, growth, small, large, paths["order_count"])
-	ratio = handoff["handoff"]["median_ms"] / handoff["ping"]["median_ms"]
-	print(
-		f"download hand-off: median {handoff['handoff']['median_ms']:.1f} ms (p95 {handoff['handoff']['p95_ms']:.1f}),"
-		f" ping {handoff['ping']['median_ms']:.1f} ms from the same client: {ratio:.2f}x (target <=2x,"
-		f" {'met' if ratio <= 2 else 'MISSED'})"
-	)
-	share = streaming["portal"]["mb_per_s"] / streaming["frappe"]["mb_per_s"]
-	print(
-		f"10 MB download: portal (link + stream) {streaming['portal']['mb_per_s']:.0f} MB/s, Frappe /private/files"
-		f" for staff {streaming['frappe']['mb_per_s']:.0f} MB/s: {share:.0%} (target >=80%,"
-		f" {'met' if share >= 0.8 else 'MISSED'})"
-	)
-	results["handoff"] = handoff
-	results["streaming"] = streaming
 	say("Notifications: 10,000 stage changes over 1,000 customers, then a daily digest for 10,000 users")
-	results["notifications"] = benchmark_notifications.measure(str(Path(args.bench).resolve()), args.site)
+	notifications = benchmark_notifications.measure(str(Path(args.bench).resolve()), args.site)
+
+	worst = max(
+		(label for label in pages),
+		key=lambda label: results[1][label]["median_ms"] / results[1]["ping"]["median_ms"],
+	)
+	say(f"Profiling the slowest page against ping, {worst}, with pyinstrument")
 	output = Path(args.output or Path(args.bench) / "test-output")
 	output.mkdir(parents=True, exist_ok=True)
-	(output / "benchmark.json").write_text(
-		json.dumps(
-			{"results": results, "growth": growth, "orders_of_customer": paths["order_count"]}, indent=1
-		)
+	profiler = profile_page.profile(
+		str(Path(args.bench).resolve()), args.site, pages[worst]["path"], args.user, args.password
 	)
-	say(f"Figures written to {output / 'benchmark.json'}")
+	(output / "profile.html").write_text(profiler.output_html())
+	profile_text = profiler.output_text(unicode=True, color=False, show_all=False)
+	print(profile_text)
+
+	figures = {
+		"date": time.strftime("%Y-%m-%d"),
+		"cores": os.cpu_count(),
+		"workers": WORKERS,
+		"customer": args.customer,
+		"orders_of_customer": paths["order_count"],
+		"results": results,
+		"skipped": skipped,
+		"growth": {str(orders): row for orders, row in growth.items()},
+		"handoff": handoff,
+		"streaming": streaming,
+		"notifications": notifications,
+		"profiled": worst,
+	}
+	(output / "benchmark.json").write_text(json.dumps(figures, indent=1))
+	(output / "profile.txt").write_text(profile_text)
+	table = performance_table(figures)
+	(output / "performance-table.md").write_text(table)
+	print()
+	print(table)
+	say(f"Figures written to {output / 'benchmark.json'}, the table to {output / 'performance-table.md'}")
 	return 0
 
 
-def report(results: dict, growth: float, small: dict, large: dict, order_count: int) -> None:
-	print()
-	for concurrency, rows in results.items():
-		ping, rest = rows["ping"], rows["REST list (25 orders)"]
-		print(f"concurrency {concurrency}")
-		frappe_page = rows["Frappe page (/me)"]
-		print(
-			f"  {'endpoint':<34} {'median':>9} {'p95':>9} {'req/s':>8} {'/ping':>7} {'/REST':>7} {'/me':>7}  target"
-		)
-		for label, row in rows.items():
-			ratio_ping = row["median_ms"] / ping["median_ms"]
-			ratio_rest = row["median_ms"] / rest["median_ms"]
-			ratio_page = row["median_ms"] / frappe_page["median_ms"]
-			target = ""
-			if row.get("kind") == "list":
-				target = f"<={TARGETS['list']}x ping {'met' if ratio_ping <= TARGETS['list'] else 'MISSED'}"
-			elif row.get("kind") == "detail":
-				target = (
-					f"<={TARGETS['detail']}x ping {'met' if ratio_ping <= TARGETS['detail'] else 'MISSED'}"
-				)
-			if label == "/portal/orders":
-				target += (
-					f"; <={TARGETS['rest']}x REST {'met' if ratio_rest <= TARGETS['rest'] else 'MISSED'}"
-				)
-			print(
-				f"  {label:<34} {row['median_ms']:>7.1f}ms {row['p95_ms']:>7.1f}ms {row['rps']:>8.1f}"
-				f" {ratio_ping:>6.2f}x {ratio_rest:>6.2f}x {ratio_page:>6.2f}x  {target}"
-			)
-		print()
-	if growth is None:
-		print("growth: not measured (--measure-only)")
-		return
-	verdict = "met" if growth <= TARGETS["growth"] else "MISSED"
-	print(
-		f"growth: /portal/orders median {small['median_ms']:.1f} ms at 10,000 orders -> {large['median_ms']:.1f} ms "
-		f"at 100,000 orders ({order_count:,} of them this customer's): {growth:.2f}x (target <={TARGETS['growth']}x, {verdict})"
+def verdict(met: bool) -> str:
+	return "met" if met else "**missed**"
+
+
+def performance_table(figures: dict) -> str:
+	"""The README's performance table: every figure a ratio to a baseline of the same run, its target
+	beside it."""
+	one, eight = figures["results"][1], figures["results"][8]
+	ping1, ping8, rest1 = (
+		one["ping"]["median_ms"],
+		eight["ping"]["median_ms"],
+		one["REST list (25 orders)"]["median_ms"],
 	)
+	lines = [
+		f"Measured {figures['date']} on {figures['cores']} cores, gunicorn with {figures['workers']} workers, as a"
+		f" user of {figures['customer']} ({figures['orders_of_customer']:,} orders of its own).",
+		"",
+		"| endpoint | median (c=1) | p95 (c=1) | x ping (c=1) | x Frappe `/me` (c=1) | median (c=8) | req/s (c=8) | x ping (c=8) | target (c=1) |",
+		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+	]
+	me1 = one["Frappe page (/me)"]["median_ms"]
+	for label, row in one.items():
+		at8 = eight[label]
+		ratio = row["median_ms"] / ping1
+		target = ""
+		if row.get("kind"):
+			limit = TARGETS[row["kind"]]
+			target = f"≤ {limit:g}x ping: {verdict(ratio <= limit)}"
+			if label == "/portal/orders":
+				target += f"; ≤ {TARGETS['rest']:g}x REST list: {verdict(row['median_ms'] / rest1 <= TARGETS['rest'])}"
+		name = label if row.get("kind") else f"{label} (baseline)"
+		lines.append(
+			f"| `{name}` | {row['median_ms']:.1f} ms | {row['p95_ms']:.1f} ms | {ratio:.2f} |"
+			f" {row['median_ms'] / me1:.2f} | {at8['median_ms']:.1f} ms | {at8['rps']:.1f} |"
+			f" {at8['median_ms'] / ping8:.2f} | {target} |"
+		)
+	if figures["skipped"]:
+		lines += [
+			"",
+			"Not measured (they answer a signed-in user without their one-time token or hand-off with another"
+			" status): "
+			+ ", ".join(f"`{label}` ({status})" for label, status in figures["skipped"].items())
+			+ ".",
+		]
+	handoff, streaming, fanout = figures["handoff"], figures["streaming"], figures["notifications"]
+	handoff_ratio = handoff["handoff"]["median_ms"] / handoff["ping"]["median_ms"]
+	share = streaming["portal"]["mb_per_s"] / streaming["frappe"]["mb_per_s"]
+	lines += [
+		"",
+		"| measurement | result | baseline of the same run | ratio | target |",
+		"| --- | --- | --- | ---: | --- |",
+		f"| download hand-off (ask for a link, follow it) | {handoff['handoff']['median_ms']:.1f} ms"
+		f" | ping {handoff['ping']['median_ms']:.1f} ms from the same client | {handoff_ratio:.2f}x"
+		f" | ≤ {TARGETS['handoff']:g}x: {verdict(handoff_ratio <= TARGETS['handoff'])} |",
+		f"| 10 MB document, the customer's link + stream | {streaming['portal']['mb_per_s']:.0f} MB/s"
+		f" | Frappe's `/private/files` for staff, {streaming['frappe']['mb_per_s']:.0f} MB/s | {share:.0%}"
+		f" | ≥ {TARGETS['streaming']:.0%}: {verdict(share >= TARGETS['streaming'])} |",
+		f"| notification fan-out: {fanout['saves']:,} stage changes, every notification written and"
+		f" {fanout['emails_queued']:,} immediate emails queued | {fanout['end_to_end_s']:.1f} s"
+		f" | the same saves with notifications paused, {fanout['saves_paused_s']:.1f} s"
+		f" | {fanout['end_to_end_s'] / fanout['saves_paused_s']:.2f}x"
+		f" | ≤ {FANOUT_TARGET_S} s end to end: {verdict(fanout['end_to_end_s'] <= FANOUT_TARGET_S)} |",
+		f"| daily digest for {fanout['digest_users']:,} users | {fanout['digest_s']:.1f} s"
+		f" ({fanout['digest_emails_queued']:,} emails) | | | |",
+	]
+	growth = {int(orders): row for orders, row in figures["growth"].items()}
+	if growth:
+		first, last = min(growth), max(growth)
+		ratio = growth[last]["median_ms"] / growth[first]["median_ms"]
+		points = ", ".join(
+			f"{growth[orders]['median_ms']:.1f} ms at {orders:,} ({growth[orders]['customer_orders']:,} of the customer's)"
+			for orders in sorted(growth)
+		)
+		lines.append(
+			f"| growth: `/portal/orders` from {first:,} to {last:,} orders in the site | {points}"
+			f" | the same page at {first:,} orders | {ratio:.2f}x | ≤ {TARGETS['growth']:g}x:"
+			f" {verdict(ratio <= TARGETS['growth'])} |"
+		)
+	lines += [
+		"",
+		f"Profiled: `{figures['profiled']}`, the slowest page against ping (`profile.txt`, `profile.html`).",
+	]
+	return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -133,23 +133,70 @@ class TestPortalPages(FrappeTestCase):
 	def test_a_page_that_fails_is_kept_in_the_error_log(self):
 		from unittest.mock import patch
 
-		from frappe.deferred_insert import save_to_db
 		from frappe.utils import get_html_for_route
 
 		from customer_portal.www.portal import order as order_page
 
-		name = self.large_orders[0]
+		name, failure = self.large_orders[0], f"loading broke {frappe.generate_hash(length=8)}"
 		frappe.set_user(self.user)
-		with patch.object(order_page, "stage_timeline", side_effect=RuntimeError("timeline broke")):
-			html = get_html_for_route(f"/portal/orders/{name}")
-		frappe.set_user("Administrator")
-		self.assertNotIn("timeline broke", html)  # the customer sees Frappe's error page, no traceback
-		save_to_db()
+		# the log rolls the failed page back and commits its entry; here both would end the test's own
+		# transaction, so they are only counted
+		try:
+			with (
+				patch.object(order_page, "load_record", side_effect=RuntimeError(failure)),
+				patch.object(frappe.db, "rollback") as rollback,
+				patch.object(frappe.db, "commit") as commit,
+			):
+				html = get_html_for_route(f"/portal/orders/{name}")
+		finally:
+			del frappe.local.request
+			frappe.set_user("Administrator")
+		self.assertNotIn(failure, html)  # the customer sees Frappe's error page, no traceback
+		self.assertEqual((rollback.call_count, commit.call_count), (1, 1))
 		logged = frappe.get_all(
-			"Error Log", filters={"method": f"Portal page failed: /portal/orders/{name}"}, pluck="error"
+			"Error Log",
+			filters={
+				"method": f"Portal page failed: /portal/orders/{name}",
+				"error": ("like", f"%{failure}%"),
+			},
+			pluck="error",
 		)
 		self.assertEqual(len(logged), 1)
-		self.assertIn("RuntimeError: timeline broke", logged[0])
+		self.assertIn(f"RuntimeError: {failure}", logged[0])
+
+	def test_templates_compile_once_per_worker_and_again_when_edited(self):
+		from unittest.mock import patch
+
+		from jinja2 import DictLoader, Environment
+
+		from customer_portal.portal.compiled_templates import (
+			CACHE,
+			ProcessBytecodeCache,
+			use_compiled_templates,
+		)
+
+		CACHE.clear()
+		compiled = []
+		for _request in range(2):  # Frappe builds a new environment for every request
+			frappe.local.jenv = None
+			use_compiled_templates()
+			env = frappe.get_jenv()
+			with patch.object(env, "compile", wraps=env.compile) as compile:
+				env.get_template("templates/portal/pages/orders.html")
+			compiled.append(compile.call_count)
+		frappe.local.jenv = None
+		self.assertGreater(compiled[0], 0)
+		self.assertEqual(compiled[1], 0)
+
+		sources, cache = {"page.html": "old {{ x }}"}, ProcessBytecodeCache()
+		render = lambda: (
+			Environment(loader=DictLoader(sources), bytecode_cache=cache)
+			.get_template("page.html")
+			.render(x=1)
+		)
+		self.assertEqual(render(), "old 1")
+		sources["page.html"] = "new {{ x }}"
+		self.assertEqual(render(), "new 1")
 
 	def test_timeline_marks_done_current_and_upcoming(self):
 		order = frappe.get_doc("Order", make_order(self.large, "Timeline"))
