@@ -10,8 +10,10 @@ a second run, or two racing workers, deliver nothing twice.
 """
 
 import time
+from contextlib import contextmanager
 
 import frappe
+import redis
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_to_date, now_datetime
 
@@ -51,8 +53,21 @@ TIME_BUDGET_SECONDS = 200
 def schedule_dispatch(force: bool = False) -> None:
 	"""Queue a fan-out run unless one is already queued and not yet started (a Redis flag with a TTL,
 	so a run lost with a worker or a Redis restart does not block the next one for long)."""
-	if force or _claim(DISPATCH_SCHEDULED):
-		frappe.enqueue("customer_portal.notifications.dispatch.dispatch_pending", queue="short")
+	with unless_redis_is_down("the notification fan-out"):
+		if force or _claim(DISPATCH_SCHEDULED):
+			frappe.enqueue("customer_portal.notifications.dispatch.dispatch_pending", queue="short")
+
+
+@contextmanager
+def unless_redis_is_down(job: str):
+	"""Queueing a job here only hurries along what a scheduled sweep does anyway (the events are Pending
+	rows, `requeue_pending_events` queues them every five minutes; Frappe flushes its Email Queue at
+	every scheduler tick). So while Redis cannot be reached (a restart) the job is not queued and the
+	caller goes on: a staff member's committed save is not answered with an error for it."""
+	try:
+		yield
+	except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+		frappe.logger("customer_portal").warning(f"{job} not queued: Redis cannot be reached; the sweep will")
 
 
 def dispatch_pending() -> int:
@@ -242,13 +257,16 @@ FLUSH_LOCK = "customer_portal_email_flush"
 
 
 def flush_email_queue() -> None:
-	"""Hand the queued emails to Frappe's sender now rather than at its next scheduler tick."""
-	if _claim(FLUSH_SCHEDULED):
-		frappe.enqueue(
-			"customer_portal.notifications.dispatch.send_queued_emails",
-			queue="short",
-			enqueue_after_commit=True,
-		)
+	"""Hand the queued emails to Frappe's sender now rather than at its next scheduler tick (once the
+	transaction that queued them is committed)."""
+	if _queue_flush not in frappe.db.after_commit._functions:
+		frappe.db.after_commit.add(_queue_flush)
+
+
+def _queue_flush() -> None:
+	with unless_redis_is_down("the email flush"):
+		if _claim(FLUSH_SCHEDULED):
+			frappe.enqueue("customer_portal.notifications.dispatch.send_queued_emails", queue="short")
 
 
 def send_queued_emails() -> None:

@@ -73,6 +73,27 @@ class TestNotifications(FrappeTestCase):
 		self.assertEqual(dispatch_event(event), 0)
 		self.assertEqual(frappe.db.count("Portal Notification", {"event": event}), 2)
 
+	def test_a_redis_outage_queues_nothing_and_fails_no_save(self):
+		from unittest.mock import patch
+
+		import redis
+
+		from customer_portal.notifications import dispatch
+
+		refused = redis.exceptions.ConnectionError("Error 111 connecting. Connection refused.")
+		with (
+			patch.object(frappe.cache, "set", side_effect=refused),
+			patch.object(frappe, "enqueue") as enqueue,
+			patch.object(frappe, "logger") as logger,
+		):
+			dispatch.schedule_dispatch()  # runs after the commit of a save that raised events
+			dispatch._queue_flush()  # runs after the commit that queued emails
+		enqueue.assert_not_called()
+		self.assertEqual(logger.return_value.warning.call_count, 2)
+		# the events stay Pending rows: the five-minute sweep queues them
+		event = self.move(make_order(self.customer, stage=self.stages[0]), self.stages[1])
+		self.assertEqual(frappe.db.get_value("Portal Event", event, "status"), "Pending")
+
 	def test_the_customer_user_who_made_the_change_is_not_notified(self):
 		order = make_order(self.customer, stage=self.stages[0])
 		event = self.move(order, self.stages[1])
