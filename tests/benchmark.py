@@ -379,7 +379,8 @@ def main() -> int:
 	growth = {first: measure_orders_list(args)}
 	total, seed = first, 7
 	while total < args.orders:
-		step = min(DEMO_ORDERS_PER_CALL, args.orders - total)
+		next_point = min([point for point in GROWTH_POINTS if point > total] or [args.orders])
+		step = min(DEMO_ORDERS_PER_CALL, next_point - total, args.orders - total)
 		say(f"Adding {step:,} orders ({total + step:,} in all)")
 		demo(args, orders=step, invoices=0, documents=0, seed=seed)
 		total, seed = total + step, seed + 1

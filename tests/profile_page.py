@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 
-def profile(bench: str, site: str, path: str, user: str, password: str, requests: int = 60) -> str:
-	"""The pyinstrument text report of `requests` GETs of `path`; raises if one does not answer 200."""
+def profile(bench: str, site: str, path: str, user: str, password: str, requests: int = 60):
+	"""A pyinstrument Profiler that recorded `requests` GETs of `path` (stops if one does not answer 200)."""
 	from pyinstrument import Profiler
 	from werkzeug.test import Client
 
