@@ -13,14 +13,11 @@ from frappe import _
 from frappe.utils import add_to_date, flt, get_url, now_datetime
 
 from customer_portal.activity.log import record
+from customer_portal.payments.ledger import site_currency
 from customer_portal.payments.providers import require_provider
 from customer_portal.permissions import portal_write
 
 REUSE_MINUTES = 60
-
-
-def currency() -> str:
-	return (frappe.db.get_default("currency") or "USD").upper()
 
 
 def start(invoice) -> str:
@@ -51,7 +48,7 @@ def start(invoice) -> str:
 				"doctype": "Invoice Payment",
 				"invoice": invoice.name,
 				"amount": amount,
-				"currency": currency(),
+				"currency": site_currency(),
 				"status": "Pending",
 				"method": "Online",
 				"provider": provider.name,

@@ -9,6 +9,12 @@ from frappe.utils import flt, now_datetime
 
 from customer_portal.permissions import get_permitted_customers
 
+
+def site_currency() -> str:
+	"""The currency invoices are kept and paid in: the site's default, as payment providers spell it."""
+	return (frappe.db.get_default("currency") or "USD").upper()
+
+
 UNTRACKED_NOTE = "Recorded on the invoice itself, not as a payment of its own."
 
 
@@ -91,7 +97,7 @@ def record_untracked_payments(invoices: list[str] | None = None) -> int:
 		return 0
 	names = reserve_names("PAY-.YYYY.-", len(rows))
 	now, user = now_datetime(), frappe.session.user
-	currency = (frappe.db.get_default("currency") or "USD").upper()
+	currency = site_currency()
 	frappe.db.bulk_insert(
 		"Invoice Payment",
 		[
