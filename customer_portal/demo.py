@@ -78,6 +78,13 @@ DOCSTATUS_SUBMITTED = 1
 STAFF_USER = "staff@portal.example.com"
 
 
+def row_name() -> str:
+	"""A name for a bulk-inserted row. Frappe names rows with 10 hex digits and retries a clash on insert;
+	bulk inserts cannot retry, and at a million orders (several million item and stage rows) 40 bits
+	clash, so demo rows get 20."""
+	return frappe.generate_hash(length=20)
+
+
 @dataclass
 class DemoSizes:
 	customers: int = 2
@@ -248,7 +255,7 @@ class Generator:
 				link_rows.append(
 					[
 						*self.child(
-							frappe.generate_hash(length=10),
+							row_name(),
 							customer_name,
 							"Customer",
 							"portal_users",
@@ -281,16 +288,14 @@ class Generator:
 				for idx, role in enumerate(sorted(roles), start=1):
 					role_rows.append(
 						[
-							*self.child(
-								frappe.generate_hash(length=10), email, "User", "roles", idx, created
-							),
+							*self.child(row_name(), email, "User", "roles", idx, created),
 							role,
 						]
 					)
 				for customer in customer_set:
 					permission_rows.append(
 						[
-							*self.std(frappe.generate_hash(length=10), created),
+							*self.std(row_name(), created),
 							email,
 							"Customer",
 							customer,
@@ -392,9 +397,7 @@ class Generator:
 					stamp = min(stamp + timedelta(hours=self.rng.uniform(4, 96)), self.now)
 				history_rows.append(
 					[
-						*self.child(
-							frappe.generate_hash(length=10), name, "Order", "stage_history", idx, created
-						),
+						*self.child(row_name(), name, "Order", "stage_history", idx, created),
 						stage_row.name,
 						stamp,
 						STAFF_USER,
@@ -405,7 +408,7 @@ class Generator:
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
 				item_rows.append(
 					[
-						*self.child(frappe.generate_hash(length=10), name, "Order", "items", idx, created),
+						*self.child(row_name(), name, "Order", "items", idx, created),
 						item_name,
 						qty,
 						rate,
@@ -495,7 +498,7 @@ class Generator:
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
 				item_rows.append(
 					[
-						*self.child(frappe.generate_hash(length=10), name, "Invoice", "items", idx, created),
+						*self.child(row_name(), name, "Invoice", "items", idx, created),
 						item_name,
 						qty,
 						rate,
@@ -616,7 +619,7 @@ class Generator:
 			)
 			version_rows.append(
 				[
-					*self.child(frappe.generate_hash(length=10), name, "Document", "versions", 1, created),
+					*self.child(row_name(), name, "Document", "versions", 1, created),
 					1,
 					file_url,
 					len(content),
@@ -627,7 +630,7 @@ class Generator:
 			)
 			file_rows.append(
 				[
-					*self.std(frappe.generate_hash(length=10), created),
+					*self.std(row_name(), created),
 					file_name,
 					file_url,
 					1,
@@ -751,13 +754,11 @@ class Generator:
 						last,
 					]
 				)
-				message_rows.append(
-					[*self.std(frappe.generate_hash(length=10), opened), name, customer, user, 0, 1, asked]
-				)
+				message_rows.append([*self.std(row_name(), opened), name, customer, user, 0, 1, asked])
 				if answer:
 					message_rows.append(
 						[
-							*self.std(frappe.generate_hash(length=10), replied),
+							*self.std(row_name(), replied),
 							name,
 							customer,
 							STAFF_USER,
