@@ -15,6 +15,10 @@ from frappe.query_builder.functions import Count
 
 from customer_portal.permissions import get_scope
 
+# A list counts a customer's rows up to here and says "more than" beyond: counting every row of a
+# customer with hundreds of thousands costs more than the rest of the page (./dev benchmark's growth)
+COUNT_LIMIT = 10_000
+
 
 @dataclass
 class Page:
@@ -24,6 +28,7 @@ class Page:
 	filtered: bool
 	sort: str
 	start: int = field(default=1)
+	more: bool = False  # there are more rows than `total` (COUNT_LIMIT)
 
 
 def encode_cursor(value, name: str) -> str:
@@ -56,16 +61,19 @@ def fetch_page(
 		raise frappe.PermissionError
 	rows_query, count_query = build_queries(doctype, customer, fields, conditions, sort_field, cursor, size)
 	rows = rows_query.run(as_dict=True)
-	total = count_query.run()[0][0]
+	counted = count_query.run()[0][0]
 	next_cursor = None
 	if len(rows) > size:
 		rows = rows[:size]
 		next_cursor = encode_cursor(rows[-1][sort_field], rows[-1].name)
-	return Page(rows, total, next_cursor, bool(conditions), sort_field, start if decode_cursor(cursor) else 1)
+	start = start if decode_cursor(cursor) else 1
+	total, more = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+	return Page(rows, total, next_cursor, bool(conditions), sort_field, start, more)
 
 
 def build_queries(doctype, customer, fields, conditions, sort_field, cursor, size):
-	"""The page query (size + 1 rows after the cursor) and the count query, both through the scope."""
+	"""The page query (size + 1 rows after the cursor) and the count query (of at most COUNT_LIMIT + 1
+	rows), both through the scope."""
 	table = frappe.qb.DocType(doctype)
 	where = table.customer == customer
 	scope = get_scope(doctype)
@@ -85,7 +93,8 @@ def build_queries(doctype, customer, fields, conditions, sort_field, cursor, siz
 		.orderby(table.name, order=Order.desc)
 		.limit(size + 1)
 	)
-	return query, frappe.qb.from_(table).select(Count("*")).where(where)
+	counted = frappe.qb.from_(table).select(table.name).where(where).limit(COUNT_LIMIT + 1)
+	return query, frappe.qb.from_(counted).select(Count("*"))
 
 
 def like(text: str) -> str:
