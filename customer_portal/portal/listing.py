@@ -85,9 +85,14 @@ def build_queries(doctype, customer, fields, conditions, sort_field, cursor, siz
 	after = decode_cursor(cursor)
 	if after:
 		value, name = after
+		# the leading `sort <= value` lets the (customer, sort) index seek to the cursor; MariaDB still
+		# prefers to read the customer's rows from the newest one and filter them (16 s for row 212,072
+		# of 282,763 in ./dev benchmark, 1 ms seeking), so the index is named when the doctype has it
 		query = query.where(
-			(table[sort_field] < value) | ((table[sort_field] == value) & (table.name < name))
+			(table[sort_field] <= value) & ((table[sort_field] < value) | (table.name < name))
 		)
+		if index := seek_index(doctype, sort_field):
+			query = query.force_index(index)
 	query = (
 		query.orderby(table[sort_field], order=Order.desc)
 		.orderby(table.name, order=Order.desc)
@@ -95,6 +100,17 @@ def build_queries(doctype, customer, fields, conditions, sort_field, cursor, siz
 	)
 	counted = frappe.qb.from_(table).select(table.name).where(where).limit(COUNT_LIMIT + 1)
 	return query, frappe.qb.from_(counted).select(Count("*"))
+
+
+def seek_index(doctype: str, sort_field: str) -> str:
+	"""The (customer, sort column) index of `doctype` a keyset page seeks in ("" if it has none); added by
+	the doctypes' `on_doctype_update` under `frappe.db.add_index`'s name."""
+	name = f"customer_{sort_field}_index"
+	return frappe.cache.hget(
+		"customer_portal:seek_index",
+		f"{doctype}:{sort_field}",
+		lambda: name if frappe.db.has_index(f"tab{doctype}", name) else "",
+	)
 
 
 def like(text: str) -> str:

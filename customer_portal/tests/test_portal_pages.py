@@ -63,6 +63,16 @@ class TestPortalPages(FrappeTestCase):
 		order = {row.name: (row.modified, row.name) for row in modified}
 		self.assertEqual(seen, sorted(seen, key=lambda name: order[name], reverse=True))
 
+	def test_a_page_after_a_cursor_seeks_in_the_customer_index(self):
+		from customer_portal.portal.listing import seek_index
+
+		frappe.set_user(self.user)
+		first = fetch_page("Order", self.large, ["title"], [], "modified", None, 5)
+		rows, _count = build_queries("Order", self.large, ["name"], [], "modified", first.next_cursor, 5)
+		plan = frappe.db.sql(f"explain {rows.get_sql()}", as_dict=True)[0]
+		self.assertEqual((plan.key, plan.type), ("customer_modified_index", "range"))
+		self.assertEqual(seek_index("Order", "title"), "")  # no such index: the database chooses
+
 	def test_a_long_list_is_counted_only_up_to_the_limit(self):
 		from unittest.mock import patch
 
