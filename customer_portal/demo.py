@@ -11,6 +11,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from frappe.utils import flt, get_files_path, getdate, now_datetime, today
 from frappe.utils.password import passlibctx
 
 from customer_portal.customer_portal.doctype.invoice.invoice import get_invoice_status
+from customer_portal.orders import stage_times
 from customer_portal.payments.ledger import record_untracked_payments
 from customer_portal.permissions import STAFF_ROLE
 from customer_portal.portal.dashboard import forget_all
@@ -380,6 +382,7 @@ class Generator:
 		progress = Progress("orders", count)
 		self.orders_by_customer: dict[str, list[tuple[str, datetime, list]]] = {}
 		order_rows, item_rows, history_rows = [], [], []
+		moves, seconds = Counter(), Counter()  # the analytics page's stage times (orders/stage_times.py)
 		last_stage = len(self.stages) - 1
 		for name in names:
 			customer = self.pick_customer()
@@ -392,9 +395,11 @@ class Generator:
 			order_date = created.date()
 			expected = order_date + timedelta(days=self.rng.randint(14, 60))
 			stamp = created
+			history = []
 			for idx, stage_row in enumerate(self.stages[: reached + 1], start=1):
 				if idx > 1:
 					stamp = min(stamp + timedelta(hours=self.rng.uniform(4, 96)), self.now)
+				history.append(frappe._dict(idx=idx, stage=stage_row.name, reached_on=stamp))
 				history_rows.append(
 					[
 						*self.child(row_name(), name, "Order", "stage_history", idx, created),
@@ -403,6 +408,9 @@ class Generator:
 						STAFF_USER,
 					]
 				)
+			order_moves, order_seconds = stage_times.times_of(customer, history)
+			moves.update(order_moves)
+			seconds.update(order_seconds)
 			actual = stamp.date() if stage.is_final else None
 			modified = stamp
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
@@ -458,6 +466,7 @@ class Generator:
 		self.insert(
 			"Order Stage History", (*self.CHILD_FIELDS, "stage", "reached_on", "reached_by"), history_rows
 		)
+		stage_times.add(moves, seconds)
 		progress.finish()
 
 	# --- invoices ----------------------------------------------------------------------------------

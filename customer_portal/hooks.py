@@ -40,6 +40,7 @@ _SCOPED_DOCTYPES = (
 	"Support Ticket Message",
 	"Invoice Payment",
 	"Portal Export",
+	"Order Stage Time",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -134,6 +135,7 @@ ignore_links_on_delete = [
 ]
 
 _EVENTS = "customer_portal.notifications.events"
+_STAGE_TIMES = "customer_portal.orders.stage_times"
 # which customer's identity provider an email domain signs in with (accounts/single_sign_on.py)
 _FORGET_SSO_ROUTES = "customer_portal.accounts.single_sign_on.forget_routes"
 doc_events = {
@@ -141,7 +143,11 @@ doc_events = {
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
 	# and portal events are raised where the changes customers hear about happen (notifications/events.py)
-	"Order": {"on_update": [_FORGET_DASHBOARD, f"{_EVENTS}.order_updated"], "on_trash": _FORGET_DASHBOARD},
+	# and the analytics page's stage durations are kept as orders move (orders/stage_times.py)
+	"Order": {
+		"on_update": [_FORGET_DASHBOARD, f"{_EVENTS}.order_updated", f"{_STAGE_TIMES}.order_saved"],
+		"on_trash": [_FORGET_DASHBOARD, f"{_STAGE_TIMES}.order_deleted"],
+	},
 	"Invoice": {
 		"on_update": _FORGET_DASHBOARD,
 		"on_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_submitted"],

@@ -28,6 +28,7 @@ CUSTOMER_FIELD = {
 	"Document Access Log": "customer",
 	"Document Download Link": "customer",
 	"Portal Event": "customer",
+	"Order Stage Time": "customer",
 	# a user's notifications: their customers' and their own (USER_FIELD)
 	"Portal Notification": "customer",
 	# customer admins read their own company's activity and invitations (ADMIN_SCOPED)

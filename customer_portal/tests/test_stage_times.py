@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import now_datetime
+
+from customer_portal.orders import stage_times
+from customer_portal.tests.fixtures import make_customer, make_order, make_stages
+
+
+def from_history(customers: tuple[str, ...]) -> dict:
+	"""The figures worked out directly from the stage history with a window query (what the analytics page
+	ran before orders kept them): (customer, stage, day) -> (moves, seconds)."""
+	rows = frappe.db.sql(
+		"""
+		select customer, stage, day, count(*) as moves, sum(seconds) as seconds
+		from (
+			select `tabOrder`.customer, history.stage, date(history.reached_on) as day,
+				timestampdiff(microsecond, history.reached_on, lead(history.reached_on) over (
+					partition by history.parent order by history.reached_on, history.idx
+				)) / 1e6 as seconds
+			from `tabOrder Stage History` history
+			join `tabOrder` on `tabOrder`.name = history.parent
+			where history.parenttype = 'Order' and history.parentfield = 'stage_history'
+				and `tabOrder`.customer in %(customers)s
+		) timeline
+		where seconds is not null
+		group by customer, stage, day
+		""",
+		{"customers": customers},
+		as_dict=True,
+	)
+	return {(row.customer, row.stage, row.day): (row.moves, round(float(row.seconds), 3)) for row in rows}
+
+
+def kept(customers: tuple[str, ...]) -> dict:
+	rows = frappe.get_all(
+		"Order Stage Time",
+		filters={"customer": ("in", customers)},
+		fields=["customer", "stage", "day", "moves", "seconds"],
+	)
+	return {(row.customer, row.stage, row.day): (row.moves, round(float(row.seconds), 3)) for row in rows}
+
+
+class TestStageTimes(FrappeTestCase):
+	"""The figures orders keep as they move always equal the ones worked out from the history."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.stages = make_stages("Stage Times")
+		cls.customers = (make_customer("Stage Times Co"), make_customer("Stage Times Other Co"))
+
+	def assertKeptAsHistory(self, expected_rows: int | None = None):
+		expected = from_history(self.customers)
+		self.assertEqual(kept(self.customers), expected)
+		if expected_rows is not None:
+			self.assertEqual(len(expected), expected_rows)
+
+	def set_history(self, name: str, moves: list[tuple[str, object]]):
+		doc = frappe.get_doc("Order", name)
+		doc.stage_history = []
+		for stage, reached in moves:
+			doc.append(
+				"stage_history", {"stage": stage, "reached_on": reached, "reached_by": "Administrator"}
+			)
+		doc.save()
+		return doc
+
+	def test_moves_edits_customer_changes_and_deletions(self):
+		first, second = self.customers
+		received, production, delivered = self.stages
+		now = now_datetime().replace(microsecond=0)
+		order = make_order(first, "Moving", stage=received)
+		self.assertKeptAsHistory(expected_rows=0)  # one history row: no time in a stage yet
+
+		# moves through the stages, as staff save them
+		doc = frappe.get_doc("Order", order)
+		doc.stage = production
+		doc.save()
+		doc.stage = delivered
+		doc.save()
+		self.assertKeptAsHistory(expected_rows=2)
+
+		# history edited by hand (reached a day apart, over two days), then another order on the same days
+		self.set_history(
+			order,
+			[(received, now - timedelta(days=3)), (production, now - timedelta(days=2)), (delivered, now)],
+		)
+		other = make_order(first, "Alongside", stage=production)
+		self.set_history(
+			other, [(received, now - timedelta(days=3, hours=6)), (production, now - timedelta(hours=1))]
+		)
+		self.assertKeptAsHistory()
+		self.assertEqual(
+			kept(self.customers)[(first, production, (now - timedelta(days=2)).date())],
+			(1, 2 * 86400.0),
+		)
+
+		# history rows out of order are taken in the order they were reached
+		self.set_history(
+			other, [(production, now - timedelta(hours=1)), (received, now - timedelta(days=3, hours=6))]
+		)
+		self.assertKeptAsHistory()
+
+		# the order moves to another customer: its times go with it
+		doc = frappe.get_doc("Order", order)
+		doc.customer = second
+		doc.save()
+		self.assertKeptAsHistory()
+		self.assertIn(second, {key[0] for key in kept(self.customers)})
+
+		# deleted orders take their times away, and leave no row naming the customer behind
+		frappe.delete_doc("Order", order)
+		self.assertKeptAsHistory()
+		self.assertNotIn(second, {key[0] for key in kept(self.customers)})
+		frappe.delete_doc("Order", other)
+		self.assertKeptAsHistory(expected_rows=0)
+		self.assertFalse(frappe.db.exists("Order Stage Time", {"customer": ("in", self.customers)}))
+
+	def test_figures_are_written_in_the_saves_transaction(self):
+		"""A save rolled back (a later hook failing, the request failing) takes its figures with it."""
+		first = self.customers[0]
+		received, production, _delivered = self.stages
+		order = make_order(first, "Rolled back", stage=received)
+		before = kept(self.customers)
+		frappe.db.savepoint("stage_move")
+		doc = frappe.get_doc("Order", order)
+		doc.stage = production
+		doc.save()
+		self.assertNotEqual(kept(self.customers), before)
+		frappe.db.rollback(save_point="stage_move")
+		self.assertEqual(kept(self.customers), before)
+		self.assertKeptAsHistory()
+
+	def test_rebuild_works_out_the_same_figures(self):
+		first, second = self.customers
+		received, production, delivered = self.stages
+		now = now_datetime()
+		for customer, hours in ((first, 5), (first, 30), (second, 50)):
+			order = make_order(customer, "Rebuilt", stage=received)
+			self.set_history(
+				order,
+				[
+					(received, now - timedelta(hours=hours * 2)),
+					(production, now - timedelta(hours=hours)),
+					(delivered, now),
+				],
+			)
+		expected = kept(self.customers)
+		self.assertEqual(expected, from_history(self.customers))
+		frappe.db.delete("Order Stage Time", {"customer": ("in", self.customers)})
+		progress = []
+		stage_times.rebuild(self.customers, progress=lambda *args: progress.append(args[:2]))
+		self.assertEqual(kept(self.customers), expected)
+		self.assertEqual(progress, [(1, 2), (2, 2)])
