@@ -84,6 +84,9 @@ after_request = [
 	"customer_portal.error_answers.hide_database_errors",
 ]
 
+# The portal's pages skip the website settings and desk boot data their shell does not use (portal/page_renderer.py)
+page_renderer = ["customer_portal.portal.page_renderer.PortalPage"]
+
 # Web pages load their templates compiled once per worker, not once per request (portal/compiled_templates.py);
 # a portal page that fails is kept in the Error Log: Frappe's error page records nothing (error_answers.py)
 update_website_context = [

@@ -7,25 +7,46 @@ than the scoping policy gives for "not yours":
 - a Web Form record page (/<route>/<name>[/edit]): Frappe shows its 404 page for a missing name and an
   error page for a record it may not load.
 All three are answered here, before Frappe looks, from the same policy.
+
+A fourth is the User, which no customer owns: Frappe loads a named user before it checks permissions, so a
+customer's user asking for someone else's account would learn whether the address has one (403 against
+404). A request that names a User its restricted user may not read answers like a missing one, on every
+path that takes a record by name: REST, a doctype and name in the parameters, a document in `doc`.
 """
 
+import json
 import re
 from urllib.parse import unquote
 
 import frappe
 from frappe.core.doctype.file.utils import find_file_by_url
 
-from customer_portal.permissions import CUSTOMER_FIELD, SCOPED_DOCTYPES, is_visible, raise_not_found
+from customer_portal.permissions import (
+	CUSTOMER_FIELD,
+	SCOPED_DOCTYPES,
+	is_unrestricted,
+	is_visible,
+	raise_not_found,
+)
 
 PRIVATE_FILES = "/private/files/"
 WEB_FORM_ROUTES = "customer_portal:web_form_routes"
-REST_DOCUMENT = re.compile(r"^/api/(?:resource|v1/document)/(?P<doctype>[^/]+)/(?P<name>.+)$")
+# a record in Frappe's REST API: /api/resource/<doctype>/<name>, the same under /api/v1/document, and
+# /api/v2/document/<doctype>/<name>/ (optionally /method/<method>/)
+REST_DOCUMENT = re.compile(
+	r"^/api/(?:resource|v1/document|v2/document)/(?P<doctype>[^/]+)/(?P<name>.+?)(?:/method/[^/]+)?/?$"
+)
+USER = "User"
+# the parameters Frappe's and the app's whitelisted functions take a doctype and a record's name in
+DOCTYPE_PARAMS = ("doctype", "dt", "reference_doctype", "ref_doctype", "parenttype")
+NAME_PARAMS = ("name", "docname", "dn", "reference_name", "ref_docname", "docnames", "names", "old_name")
 
 
 def guard_request() -> None:
 	request = getattr(frappe.local, "request", None)
 	if not request or frappe.session.user == "Guest":
 		return
+	guard_named_users(request.path)
 	if request.path.startswith(PRIVATE_FILES):
 		guard_private_file_url(request.path)
 	elif request.method == "DELETE" and (match := REST_DOCUMENT.match(request.path)):
@@ -48,6 +69,53 @@ def guard_delete(doctype: str, name: str) -> None:
 	"""A restricted user deleting a record outside their scope, or a missing one, gets one answer."""
 	if doctype in SCOPED_DOCTYPES and not is_visible(doctype, name):
 		raise_not_found(doctype, name)
+
+
+def guard_named_users(path: str) -> None:
+	"""A restricted user naming a User they may not read (or none at all) gets one answer."""
+	names = named_users(path, frappe.form_dict)
+	if not names or is_unrestricted():
+		return
+	for name in names:
+		if name != frappe.session.user and not (
+			frappe.db.exists(USER, name) and frappe.has_permission(USER, "read", doc=name)
+		):
+			raise_not_found(USER, name)
+
+
+def named_users(path: str, form: dict) -> list[str]:
+	"""The User names a request gives as the record it reads or changes."""
+	names = []
+	if (match := REST_DOCUMENT.match(path)) and unquote(match["doctype"]) == USER:
+		names.append(unquote(match["name"]))
+	if any(form.get(param) == USER for param in DOCTYPE_PARAMS):
+		for param in NAME_PARAMS:
+			names.extend(_names(form.get(param)))
+	doc = _parsed(form.get("doc"), "{")
+	if isinstance(doc, dict) and doc.get("doctype") == USER and doc.get("name"):
+		names.append(doc["name"])
+	return [str(name) for name in names if name]
+
+
+def _names(value) -> list:
+	"""One name, or the names of a list given as a list, JSON or comma-separated text."""
+	if not value:
+		return []
+	value = _parsed(value, "[")
+	if isinstance(value, str) and "," in value:
+		value = value.split(",")
+	return [v.strip() if isinstance(v, str) else v for v in value] if isinstance(value, list) else [value]
+
+
+def _parsed(value, opening: str):
+	"""JSON text opening with `opening`, parsed; anything else (a malformed one too: Frappe answers for
+	it) as it came."""
+	if isinstance(value, str) and value.lstrip().startswith(opening):
+		try:
+			return json.loads(value)
+		except ValueError:
+			return None
+	return value
 
 
 def guard_web_form_record(path: str) -> None:

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from contextlib import contextmanager
 from pathlib import Path
 
 import benchmark_notifications  # tests/benchmark_notifications.py
@@ -256,19 +257,36 @@ def measure_streaming(
 	return result
 
 
-def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
-	"""Every portal page as `customer`'s user would open it (a route with a <name> on one of its records),
-	a cursor deep into its order list, and the records the download measurements use."""
+@contextmanager
+def connected(bench_dir: str, site: str):
+	"""Frappe connected to `site` in this process, for the benchmark's own reads and settings."""
 	import frappe
-
-	from customer_portal.portal.listing import encode_cursor
 
 	cwd = os.getcwd()
 	os.chdir(Path(bench_dir) / "sites")
 	frappe.init(site=site, sites_path=".")
 	frappe.connect()
 	try:
-		order_count = frappe.db.count("Order", {"customer": customer})
+		yield frappe
+	finally:
+		frappe.destroy()
+		os.chdir(cwd)
+
+
+def list_setup(frappe, customer: str) -> int:
+	"""Lists show 25 rows (what every list measurement assumes); returns the customer's orders."""
+	frappe.db.set_single_value("Customer Portal Settings", "page_size", 25)
+	frappe.db.commit()
+	return frappe.db.count("Order", {"customer": customer})
+
+
+def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
+	"""Every portal page as `customer`'s user would open it (a route with a <name> on one of its records),
+	a cursor deep into its order list, and the records the download measurements use."""
+	from customer_portal.portal.listing import encode_cursor
+
+	with connected(bench_dir, site) as frappe:
+		order_count = list_setup(frappe, customer)
 		deep = frappe.get_all(
 			"Order",
 			filters={"customer": customer},
@@ -297,12 +315,8 @@ def sample_paths(bench_dir: str, site: str, customer: str) -> dict:
 				"kind": "detail",
 			}
 		document = frappe.get_all("Document", filters={"customer": customer}, pluck="name", limit=1)[0]
-		frappe.db.set_single_value("Customer Portal Settings", "page_size", 25)
 		big_file, big_document = ten_megabyte_document(frappe, customer)
 		frappe.db.commit()
-	finally:
-		frappe.destroy()
-		os.chdir(cwd)
 	rest_filters = json.dumps([["customer", "=", customer]])
 	rest_fields = json.dumps(
 		["name", "title", "stage", "order_date", "expected_date", "actual_date", "total"]
@@ -396,13 +410,12 @@ def main() -> int:
 
 def measure_orders_list(args) -> dict:
 	"""/portal/orders at concurrency 1, with the number of orders of the customer and in the site."""
-	paths = sample_paths(args.bench, args.site, args.customer)
+	with connected(args.bench, args.site) as frappe:
+		order_count = list_setup(frappe, args.customer)
 	with Server(args.bench, args.site) as server:
 		result = measure(server, login(server, args.user, args.password), "/portal/orders", 1)
-	result["customer_orders"] = paths["order_count"]
-	say(
-		f"/portal/orders median {result['median_ms']:.1f} ms with {paths['order_count']:,} orders of {args.customer}"
-	)
+	result["customer_orders"] = order_count
+	say(f"/portal/orders median {result['median_ms']:.1f} ms with {order_count:,} orders of {args.customer}")
 	return result
 
 

@@ -190,6 +190,43 @@ class TestPortalPages(FrappeTestCase):
 		self.assertIn(f"RuntimeError: {failure}", logged[0].error)
 		frappe.db.delete("Error Log", logged[0].name)  # a later test's commit would keep it
 
+	def test_portal_pages_render_without_the_websites_boot_data(self):
+		from unittest.mock import patch
+
+		from frappe.utils import get_html_for_route, set_request
+		from frappe.website.page_renderers.template_page import TemplatePage
+		from frappe.website.path_resolver import PathResolver
+
+		from customer_portal.portal.page_renderer import PortalPage
+
+		def resolved(path: str):
+			set_request(method="GET", path=path)  # route rules are matched against the request
+			return type(PathResolver(path).resolve()[1])
+
+		settings = "frappe.website.doctype.website_settings.website_settings"
+		frappe.set_user(self.user)
+		try:
+			self.assertIs(resolved("/portal/orders"), PortalPage)
+			self.assertIs(resolved(f"/portal/orders/{self.large_orders[0]}"), PortalPage)  # a route rule
+			self.assertIs(resolved("/portal"), PortalPage)
+			self.assertIs(resolved("/me"), TemplatePage)  # Frappe's own pages keep Frappe's renderer
+			self.assertIsNot(resolved("/portal/no-such-page"), PortalPage)
+			with patch(f"{settings}.get_boot_data", return_value={}) as boot:
+				html = get_html_for_route("/portal/orders")
+				self.assertEqual(boot.call_count, 0)
+				self.assertIn("Small 2", html)  # the page itself, with the active customer's rows
+				self.assertIn('name="csrf-token"', html)
+				get_html_for_route("/me")
+				self.assertEqual(boot.call_count, 1)
+			# Frappe's web-form lookup, which portal pages no longer go through, reads its Redis cache with
+			# exists-then-get: a cache cleared in between (any user's settings saved) gave it None, and a
+			# portal page a 500 (seen in the 30-minute soak)
+			with patch("frappe.website.doctype.web_form.web_form.get_published_web_forms", return_value=None):
+				self.assertIn("Small 2", get_html_for_route("/portal/orders"))
+		finally:
+			del frappe.local.request
+			frappe.set_user("Administrator")
+
 	def test_templates_compile_once_per_worker_and_again_when_edited(self):
 		from unittest.mock import patch
 

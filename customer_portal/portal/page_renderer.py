@@ -1,0 +1,40 @@
+"""The portal's pages, rendered without the parts of Frappe's website pipeline they do not use.
+
+Frappe renders a `www/` page with `TemplatePage`, after trying five other renderers (static files, Web
+Forms, documents with web views, ...), and starts every page's context from `get_website_settings`: the
+navbar, footer and theme of the website, and `boot`, the desk's data for Frappe's website scripts (its
+apps list checks the permissions of every Workspace, twice when no app is on the apps screen). The
+portal's pages draw their own shell (templates/portal/shell.html) with none of it: profiled, `boot` alone
+was a third of a portal page.
+
+`PortalPage` (the `page_renderer` hook, tried before Frappe's own) renders the pages under /portal that
+this app's `www/` holds, exactly as `TemplatePage` does — the page's `get_context`, the
+`update_website_context` hooks, CSRF token, error pages and headers are Frappe's — with a context that
+starts from the site's `website_context` configuration only. Any other path, a Web Form under /portal
+included, is left to Frappe's renderers.
+"""
+
+import frappe
+from frappe.website.page_renderers.base_template_page import BaseTemplatePage
+from frappe.website.page_renderers.template_page import TemplatePage
+
+APP = "customer_portal"
+ROOT = "portal"
+
+
+def is_portal_path(path: str) -> bool:
+	return path == ROOT or path.startswith(ROOT + "/")
+
+
+class PortalPage(TemplatePage):
+	def __init__(self, path, http_status_code=None):
+		BaseTemplatePage.__init__(self, path=path, http_status_code=http_status_code)
+		if is_portal_path(self.path):
+			self.set_template_path()  # looks in the apps' www/ folders: Frappe's lookup, unchanged
+
+	def can_render(self):
+		return is_portal_path(self.path) and getattr(self, "app", None) == APP and super().can_render()
+
+	def init_context(self):
+		"""The page context without the website's settings and the desk's boot data (see above)."""
+		self.context = frappe._dict(frappe.local.conf.get("website_context") or {})
