@@ -1,6 +1,6 @@
 """Overrides of Frappe v15 endpoints that would answer around the scoping policy.
 
-- `frappe.client.get_count` counts with `frappe.db.count`, without permissions;
+- `frappe.client.get_count` counts with `frappe.db.count`, without permissions, any doctype at all;
 - `frappe.client.validate_link` looks the name up with `frappe.db.get_value`, without permissions;
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
@@ -30,7 +30,9 @@ def _is_scoped(doctype: str) -> bool:
 
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
-	if not _is_scoped(doctype):
+	"""Restricted users count through `frappe.get_list`, every doctype: Frappe's count of a doctype they may
+	not read at all (User: "is there an account for this address?") answered 1 or 0 all the same."""
+	if is_unrestricted():
 		return frappe.client.get_count(doctype, filters, debug, cache)
 	rows = frappe.get_list(
 		doctype, filters=get_safe_filters(filters), fields=["count(*) as count"], order_by=None
