@@ -73,10 +73,9 @@ def guard_delete(doctype: str, name: str) -> None:
 
 def guard_named_users(path: str) -> None:
 	"""A restricted user naming a User they may not read (or none at all) gets one answer."""
-	names = named_users(path, frappe.form_dict)
-	if not names or is_unrestricted():
+	if is_unrestricted():
 		return
-	for name in names:
+	for name in named_users(path, frappe.form_dict):
 		if name != frappe.session.user and not (
 			frappe.db.exists(USER, name) and frappe.has_permission(USER, "read", doc=name)
 		):

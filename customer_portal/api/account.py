@@ -6,6 +6,7 @@ from frappe.rate_limiter import rate_limit
 
 from customer_portal.accounts import api_tokens, personal_data, sessions, two_factor
 from customer_portal.activity.log import record
+from customer_portal.redis_outage import commit_unless_redis_is_down
 from customer_portal.transactions import retry_on_deadlock
 
 
@@ -92,4 +93,6 @@ def set_language_and_time_zone(language: str, time_zone: str) -> dict:
 
 	before = retry_on_deadlock(save)
 	record("Settings Change", "User", frappe.session.user, details={k: [before[k], after[k]] for k in after})
+	# Frappe queues a saved User's contact and avatar updates after the commit: not this change's answer
+	commit_unless_redis_is_down("Frappe's contact and avatar updates of a saved user")
 	return {"url": "/portal/account#locale"}

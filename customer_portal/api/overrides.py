@@ -30,8 +30,8 @@ def _is_scoped(doctype: str) -> bool:
 
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
-	"""Restricted users count through `frappe.get_list`, every doctype: Frappe's count of a doctype they may
-	not read at all (User: "is there an account for this address?") answered 1 or 0 all the same."""
+	# restricted users count through `frappe.get_list`, every doctype: Frappe's count of a doctype they may
+	# not read at all (User: "is there an account for this address?") answered 1 or 0 all the same
 	if is_unrestricted():
 		return frappe.client.get_count(doctype, filters, debug, cache)
 	rows = frappe.get_list(

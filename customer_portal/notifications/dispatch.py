@@ -10,16 +10,15 @@ a second run, or two racing workers, deliver nothing twice.
 """
 
 import time
-from contextlib import contextmanager
 
 import frappe
-import redis
 from frappe.email.doctype.email_account.email_account import EmailAccount
 from frappe.utils import add_to_date, now_datetime
 
 from customer_portal.notifications.emails import customer_names, recipients, send_event_email
 from customer_portal.notifications.preferences import preferences_for
 from customer_portal.permissions import portal_user_rows
+from customer_portal.redis_outage import unless_redis_is_down
 
 # what the fan-out and the emails need of an event
 EVENT_FIELDS = ["name", "event_type", "customer", "subject", "reference_doctype", "reference_name", "details"]
@@ -52,22 +51,12 @@ TIME_BUDGET_SECONDS = 200
 
 def schedule_dispatch(force: bool = False) -> None:
 	"""Queue a fan-out run unless one is already queued and not yet started (a Redis flag with a TTL,
-	so a run lost with a worker or a Redis restart does not block the next one for long)."""
+	so a run lost with a worker or a Redis restart does not block the next one for long). Only a nudge:
+	the events are Pending rows `requeue_pending_events` queues every five minutes, so a Redis restart
+	skips it (redis_outage.py)."""
 	with unless_redis_is_down("the notification fan-out"):
 		if force or _claim(DISPATCH_SCHEDULED):
 			frappe.enqueue("customer_portal.notifications.dispatch.dispatch_pending", queue="short")
-
-
-@contextmanager
-def unless_redis_is_down(job: str):
-	"""Queueing a job here only hurries along what a scheduled sweep does anyway (the events are Pending
-	rows, `requeue_pending_events` queues them every five minutes; Frappe flushes its Email Queue at
-	every scheduler tick). So while Redis cannot be reached (a restart) the job is not queued and the
-	caller goes on: a staff member's committed save is not answered with an error for it."""
-	try:
-		yield
-	except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
-		frappe.logger("customer_portal").warning(f"{job} not queued: Redis cannot be reached; the sweep will")
 
 
 def dispatch_pending() -> int:

@@ -14,18 +14,17 @@ nothing. `rebuild` works every figure out again from the history (the migration 
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from itertools import groupby, pairwise
 
 import frappe
 from frappe.utils import get_datetime
 
-Key = tuple[str, str, date]  # customer, stage, day reached
 CHUNK = 1_000
 
 
 def times_of(customer: str | None, history: Iterable) -> tuple[Counter, Counter]:
-	"""One order's (moves, seconds) per key: each history row but the last, up to the row after it."""
+	"""One order's moves and seconds per (customer, stage, day reached): each history row but the last, up
+	to the row after it."""
 	moves, seconds = Counter(), Counter()
 	if not customer:
 		return moves, seconds

@@ -64,6 +64,16 @@ def make_order(customer: str, title: str = "Test order", stage: str | None = Non
 	return doc.name
 
 
+def set_stage_history(order: str, moves: list[tuple[str, object]]):
+	"""Replace an order's stage history with `moves` ((stage, reached on), ...) and save it as staff would."""
+	doc = frappe.get_doc("Order", order)
+	doc.stage_history = []
+	for stage, reached in moves:
+		doc.append("stage_history", {"stage": stage, "reached_on": reached, "reached_by": "Administrator"})
+	doc.save()
+	return doc
+
+
 def make_invoice(customer: str, submit: bool = True, rate: float = 100, **fields):
 	doc = frappe.get_doc(
 		{

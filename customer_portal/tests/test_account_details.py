@@ -64,3 +64,35 @@ class TestAccountDetails(FrappeTestCase):
 		self.assertIn("+1 555 0199", mail[0].message)
 		if before:
 			self.assertIn(before, mail[0].message)
+
+	def test_a_redis_outage_after_the_commit_does_not_fail_saved_settings(self):
+		"""Frappe queues a saved User's contact and avatar updates after the commit; with Redis down it
+		raised from the request's own commit, answering a stored change with a bare 500."""
+		from unittest.mock import MagicMock, patch
+
+		import redis
+
+		from customer_portal.api.account import set_language_and_time_zone
+
+		queue = MagicMock()
+		queue.enqueue_call.side_effect = redis.exceptions.ConnectionError("Connection refused.")
+		frappe.set_user(self.admin)
+		with (
+			# jobs are queued for real (tests run them in place), into a Redis that refuses them
+			patch.dict(frappe.flags, {"in_test": False}),
+			patch("frappe.utils.background_jobs.get_queue", return_value=queue),
+			# the commit runs its after-commit callbacks; the test's transaction stays open
+			patch.object(frappe.db, "commit", side_effect=lambda: frappe.db.after_commit.run()),
+			patch.object(frappe, "logger") as logger,
+		):
+			answer = set_language_and_time_zone("de", "Europe/Berlin")
+		self.assertEqual(answer, {"url": "/portal/account#locale"})
+		self.assertTrue(queue.enqueue_call.called)  # Frappe did try to queue its follow-ups
+		logger.return_value.warning.assert_any_call(
+			"Frappe's contact and avatar updates of a saved user not queued: Redis cannot be reached"
+		)
+		self.assertFalse(frappe.db.after_commit._functions)  # nothing left to fail at the request's end
+		frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("User", self.admin, ["language", "time_zone"]), ("de", "Europe/Berlin")
+		)

@@ -78,7 +78,8 @@ class TestActivityLog(FrappeTestCase):
 				frappe.delete_doc("Portal Activity", name, ignore_permissions=True)
 
 	def test_archiving_keeps_the_chain_verifiable(self):
-		seal_entries(settle_seconds=0)
+		while seal_entries(settle_seconds=0):  # a site the HTTP suites ran on holds more than one batch
+			pass
 		frappe.set_user(self.user)
 		for index in range(4):
 			record("Download", "Document", f"DOC-OLD-{index}")
@@ -89,12 +90,14 @@ class TestActivityLog(FrappeTestCase):
 			"update `tabPortal Activity` set creation = %s where name in %s",
 			(add_days(now_datetime(), -400), old),
 		)
-		seal_entries(settle_seconds=0)
+		while seal_entries(settle_seconds=0):
+			pass
 		frappe.db.set_single_value("Customer Portal Settings", "activity_retention_days", 365)
 		archived = archive_old_entries()
 		self.assertGreaterEqual(archived, 4)
 		self.assertFalse(frappe.db.exists("Portal Activity", {"name": ("in", old)}))
-		archive = frappe.get_last_doc("Portal Activity Archive")
+		# this archive (the site may hold others, from the HTTP suites' runs): it ends on the newest old entry
+		archive = frappe.get_doc("Portal Activity Archive", {"last_entry": max(old, key=int)})
 		self.assertEqual(archive.entries, archived)
 		import gzip
 

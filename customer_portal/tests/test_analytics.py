@@ -6,7 +6,13 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, getdate, now_datetime, today
 
 from customer_portal.portal import analytics
-from customer_portal.tests.fixtures import make_customer, make_invoice, make_order, make_stages
+from customer_portal.tests.fixtures import (
+	make_customer,
+	make_invoice,
+	make_order,
+	make_stages,
+	set_stage_history,
+)
 from customer_portal.tests.test_portal_pages import QueryCounter
 
 
@@ -47,13 +53,13 @@ class TestAnalytics(FrappeTestCase):
 				make_invoice(customer, rate=rate, posting_date=add_months(day, -months_ago))
 		cls.timed_order = cls.order_with_history(cls.customer)
 		# another customer's orders spend far longer in the first stage: none of it may reach the figures
-		slow = frappe.get_doc("Order", make_order(cls.other, "Timed other", stage=cls.stages[1]))
-		slow.stage_history = []
-		for stage, days_ago in ((cls.stages[0], 40), (cls.stages[1], 10)):
-			slow.append(
-				"stage_history", {"stage": stage, "reached_on": now_datetime() - timedelta(days=days_ago)}
-			)
-		slow.save()
+		set_stage_history(
+			make_order(cls.other, "Timed other", stage=cls.stages[1]),
+			[
+				(cls.stages[0], now_datetime() - timedelta(days=40)),
+				(cls.stages[1], now_datetime() - timedelta(days=10)),
+			],
+		)
 		for subject, status, category in (
 			("A", "Open", None),
 			("B", "Answered", None),
@@ -92,13 +98,7 @@ class TestAnalytics(FrappeTestCase):
 				],
 			),
 		):
-			doc = frappe.get_doc("Order", name)
-			doc.stage_history = []
-			for stage, reached in moves:
-				doc.append(
-					"stage_history", {"stage": stage, "reached_on": reached, "reached_by": "Administrator"}
-				)
-			doc.save()
+			set_stage_history(name, moves)
 		return recent
 
 	def one_query(self, chart):

@@ -5,7 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
 from customer_portal.orders import stage_times
-from customer_portal.tests.fixtures import make_customer, make_order, make_stages
+from customer_portal.tests.fixtures import make_customer, make_order, make_stages, set_stage_history
 
 
 def from_history(customers: tuple[str, ...]) -> dict:
@@ -57,16 +57,6 @@ class TestStageTimes(FrappeTestCase):
 		if expected_rows is not None:
 			self.assertEqual(len(expected), expected_rows)
 
-	def set_history(self, name: str, moves: list[tuple[str, object]]):
-		doc = frappe.get_doc("Order", name)
-		doc.stage_history = []
-		for stage, reached in moves:
-			doc.append(
-				"stage_history", {"stage": stage, "reached_on": reached, "reached_by": "Administrator"}
-			)
-		doc.save()
-		return doc
-
 	def test_moves_edits_customer_changes_and_deletions(self):
 		first, second = self.customers
 		received, production, delivered = self.stages
@@ -83,12 +73,12 @@ class TestStageTimes(FrappeTestCase):
 		self.assertKeptAsHistory(expected_rows=2)
 
 		# history edited by hand (reached a day apart, over two days), then another order on the same days
-		self.set_history(
+		set_stage_history(
 			order,
 			[(received, now - timedelta(days=3)), (production, now - timedelta(days=2)), (delivered, now)],
 		)
 		other = make_order(first, "Alongside", stage=production)
-		self.set_history(
+		set_stage_history(
 			other, [(received, now - timedelta(days=3, hours=6)), (production, now - timedelta(hours=1))]
 		)
 		self.assertKeptAsHistory()
@@ -98,7 +88,7 @@ class TestStageTimes(FrappeTestCase):
 		)
 
 		# history rows out of order are taken in the order they were reached
-		self.set_history(
+		set_stage_history(
 			other, [(production, now - timedelta(hours=1)), (received, now - timedelta(days=3, hours=6))]
 		)
 		self.assertKeptAsHistory()
@@ -139,7 +129,7 @@ class TestStageTimes(FrappeTestCase):
 		now = now_datetime()
 		for customer, hours in ((first, 5), (first, 30), (second, 50)):
 			order = make_order(customer, "Rebuilt", stage=received)
-			self.set_history(
+			set_stage_history(
 				order,
 				[
 					(received, now - timedelta(hours=hours * 2)),

@@ -77,12 +77,15 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 		}
 		for name, rows in sorted(by_name.items())
 	}
+	samples = timeline["memory"]
+	megabytes = lambda sample, pid: round(samples.get(sample, {}).get(pid, 0) / 2**20, 1) or None
 	memory = {
 		str(pid): {
-			"start_mb": round(rss / 2**20, 1),
-			"end_mb": round(timeline["memory"]["end"].get(pid, 0) / 2**20, 1) or None,
+			"first_mb": megabytes("first", pid),
+			"start_mb": megabytes("start", pid),
+			"end_mb": megabytes("end", pid),
 		}
-		for pid, rss in timeline["memory"].get("start", {}).items()
+		for pid in samples.get("start", {})
 	}
 	return {
 		"seconds": round(ended - began, 1),
@@ -99,6 +102,7 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 		"stack_traces": sum(1 for entry in requests if entry["trace"]),
 		"endpoints": endpoints,
 		"memory": memory,
+		"warm_up_seconds": samples.get("warm_up_seconds"),
 		"workers_restarted": restarted,
 		"drained_seconds": round(drained, 1),
 		"timeline": buckets(requests, began, ended, faults),
@@ -235,9 +239,13 @@ def write(results: dict, args, output: Path) -> str:
 		f" Error Log entries: {results.get('error_logs', 0)} (error-logs.txt beside the servers' logs)"
 	)
 	memory = ", ".join(
-		f"{pid}: {row['start_mb']} -> {row['end_mb'] or 'gone'} MB" for pid, row in results["memory"].items()
+		f"{pid}: {row['first_mb'] or 'new'} -> {row['start_mb']} -> {row['end_mb'] or 'gone'} MB"
+		for pid, row in results["memory"].items()
 	)
-	lines.append(f"gunicorn worker memory (RSS, start -> end): {memory}")
+	lines.append(
+		f"gunicorn worker memory (RSS at 20 s -> at the end of the warm-up, {results['warm_up_seconds']} s -> at"
+		f" the end; flat means end <= {FLAT_MEMORY:g}x the warm-up figure): {memory}"
+	)
 	lines += ["", "PASSED" if results["passed"] else "FAILED: " + "; ".join(results["reasons"])]
 	text = "\n".join(lines)
 	output.mkdir(parents=True, exist_ok=True)
