@@ -19,6 +19,7 @@ memory at the start and the end. Exits non-zero when any check fails.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -283,7 +284,7 @@ def main() -> int:
 	}
 	stack = Stack(args, workdir)
 	run = f"LOAD-{workdir.name[5:]}"
-	restore_storage = None
+	restore_storage = restore_files = None
 	try:
 		say(
 			f"Copying {args.site}'s database into the run's own MariaDB; starting Redis, SMTP{', S3' if stack.s3 else ''}"
@@ -296,6 +297,13 @@ def main() -> int:
 		plan = prepare(frappe, args, stack, run)
 		if stack.s3:
 			restore_storage = use_storage(site_path, stack.s3.storage_config())
+			# the documents the load downloads live in S3 too, so the S3 fault reaches downloads as well
+			# as uploads: moved by the app's own migration, in the run's copy of the database; the move
+			# deletes local copies, which come back after the run (the site's own database still names them)
+			restore_files = keep_private_files(site_path, workdir)
+			frappe.destroy()
+			frappe = connect(bench, args.site, stack.environment)  # with the run's storage
+			say(files_into_s3(frappe))
 		plan_path = workdir / "plan.json"
 		plan_path.write_text(json.dumps(plan))
 		stack.start_site()
@@ -324,6 +332,8 @@ def main() -> int:
 		for name in local_files:
 			(site_path / "private" / "files" / name).unlink(missing_ok=True)
 	finally:
+		if restore_files:
+			restore_files()
 		if restore_storage:
 			restore_storage()
 		stack.stop()
@@ -348,6 +358,22 @@ def save_error_logs(frappe, started, path: Path) -> int:
 	)
 	path.write_text("\n\n".join(f"{row.creation} {row.method}\n{row.error}" for row in rows))
 	return len(rows)
+
+
+def keep_private_files(site_path: Path, workdir: Path):
+	"""A copy of the site's private files in the run's folder; returns the undo (copies them back)."""
+	files, kept = site_path / "private" / "files", workdir / "site-private-files"
+	shutil.copytree(files, kept)
+	return lambda: shutil.copytree(kept, files, dirs_exist_ok=True)
+
+
+def files_into_s3(frappe) -> str:
+	"""Move the copy's private files into the run's S3 bucket with the app's migration."""
+	from customer_portal.documents.migration import describe, migrate_to_s3
+
+	moved = migrate_to_s3(batch_size=100)
+	frappe.db.commit()
+	return describe(moved).replace("\n", "; ")
 
 
 def use_storage(site_path: Path, config: dict):
