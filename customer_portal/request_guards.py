@@ -46,11 +46,12 @@ def guard_request() -> None:
 	request = getattr(frappe.local, "request", None)
 	if not request or frappe.session.user == "Guest":
 		return
-	guard_named_users(request.path)
+	record = REST_DOCUMENT.match(request.path)
+	guard_named_users(record)
 	if request.path.startswith(PRIVATE_FILES):
 		guard_private_file_url(request.path)
-	elif request.method == "DELETE" and (match := REST_DOCUMENT.match(request.path)):
-		guard_delete(unquote(match["doctype"]), unquote(match["name"]))
+	elif request.method == "DELETE" and record:
+		guard_delete(unquote(record["doctype"]), unquote(record["name"]))
 	elif not request.path.startswith(("/api/", "/assets/", "/app")):
 		guard_web_form_record(request.path)
 
@@ -71,22 +72,24 @@ def guard_delete(doctype: str, name: str) -> None:
 		raise_not_found(doctype, name)
 
 
-def guard_named_users(path: str) -> None:
-	"""A restricted user naming a User they may not read (or none at all) gets one answer."""
-	if is_unrestricted():
+def guard_named_users(record: re.Match | None) -> None:
+	"""A restricted user naming a User they may not read (or none at all) gets one answer. The request's
+	parameters are read first: most requests name no User and cost no look-up of the user's roles."""
+	names = named_users(record, frappe.form_dict)
+	if not names or is_unrestricted():
 		return
-	for name in named_users(path, frappe.form_dict):
+	for name in names:
 		if name != frappe.session.user and not (
 			frappe.db.exists(USER, name) and frappe.has_permission(USER, "read", doc=name)
 		):
 			raise_not_found(USER, name)
 
 
-def named_users(path: str, form: dict) -> list[str]:
-	"""The User names a request gives as the record it reads or changes."""
+def named_users(record: re.Match | None, form: dict) -> list[str]:
+	"""The User names a request gives as the record it reads or changes (`record`: its REST path's match)."""
 	names = []
-	if (match := REST_DOCUMENT.match(path)) and unquote(match["doctype"]) == USER:
-		names.append(unquote(match["name"]))
+	if record and unquote(record["doctype"]) == USER:
+		names.append(unquote(record["name"]))
 	if any(form.get(param) == USER for param in DOCTYPE_PARAMS):
 		for param in NAME_PARAMS:
 			names.extend(_names(form.get(param)))

@@ -61,11 +61,11 @@ def add(moves: Counter, seconds: Counter, sign: int = 1) -> None:
 				modified = values(modified)""",
 			[value for row in chunk for value in row],
 		)
-	if sign < 0 or any(value < 0 for value in moves.values()):
+	if shrunk := sorted({row[1] for row in rows if row[4] < 0}):
 		# figures nothing is left of go, so that they do not hold on to the customer or stage they name
 		frappe.db.sql(
 			"delete from `tabOrder Stage Time` where moves <= 0 and customer in %(customers)s",
-			{"customers": sorted({key[0] for key in moves})},
+			{"customers": shrunk},
 		)
 
 

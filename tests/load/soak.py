@@ -201,12 +201,13 @@ def run_load(args, stack: Stack, plan_path: Path, log_path: Path, fault_names: l
 	# memory is judged from the end of the warm-up on: until every worker has rendered every kind of page
 	# it is still loading code and filling caches (a 30-minute soak: one worker 101 MB at 20 s while the
 	# others, busier in their first seconds, were at 122 MB; all four ended at 131 MB)
-	warm_up = max(min(20, seconds / 4), min(WARM_UP_LIMIT, seconds * WARM_UP_SHARE))
+	first = min(20, seconds / 4)
+	warm_up = max(first, min(WARM_UP_LIMIT, seconds * WARM_UP_SHARE))
 	try:
 		while locust.poll() is None:
 			elapsed = time.time() - began
 			stack.workers.watch()
-			if "first" not in memory and elapsed > min(20, seconds / 4):
+			if "first" not in memory and elapsed > first:
 				memory["first"] = stack.gunicorn.worker_memory()
 			if "start" not in memory and elapsed > warm_up:
 				memory["start"] = stack.gunicorn.worker_memory()
