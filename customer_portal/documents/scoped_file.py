@@ -3,11 +3,24 @@ exactly like a file that does not exist (`override_doctype_class`). Frappe's gen
 likes, locks, bulk actions) tell "could not load" from "may not" otherwise."""
 
 from frappe.core.doctype.file.file import File
+from frappe.utils import cint
 
 from customer_portal.permissions import file_admitted, raise_not_found
 
 
 class ScopedFile(File):
+	def save_file(self, content=None, decode=False, ignore_existing_file_check=False, overwrite=False):
+		"""A private file gets a copy of its own. Frappe reuses the stored file of any private File with the
+		same content, loading that File first: one of another customer's records does not load (the
+		upload failed, naming the other File), and one that did would share its stored file across
+		customers."""
+		return super().save_file(
+			content=content,
+			decode=decode,
+			ignore_existing_file_check=ignore_existing_file_check or bool(cint(self.is_private)),
+			overwrite=overwrite,
+		)
+
 	def load_from_db(self):
 		super().load_from_db()
 		if not file_admitted(self):

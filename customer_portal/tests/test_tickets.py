@@ -146,14 +146,16 @@ class TestTickets(FrappeTestCase):
 		self.assertRaises(TicketClosed, lifecycle.reopen, ticket)
 
 	def test_attachments_are_checked_like_document_uploads(self):
-		ticket = self.open_as_user(files=[upload("photo.pdf", PDF)])
+		# a name no earlier run left on disk (Frappe renames a file whose name is taken there)
+		name = f"photo-{frappe.generate_hash(length=8)}.pdf"
+		ticket = self.open_as_user(files=[upload(name, PDF)])
 		frappe.set_user(self.user)
 		files = frappe.get_list(
 			"File",
 			filters={"attached_to_doctype": "Support Ticket Message"},
 			fields=["file_name", "is_private"],
 		)
-		self.assertIn(("photo.pdf", 1), [(f.file_name, f.is_private) for f in files])
+		self.assertIn((name, 1), [(f.file_name, f.is_private) for f in files])
 		count = frappe.db.count("Support Ticket Message")
 		for name, content in (("page.html", b"<html><script>alert(1)</script></html>"), ("empty.pdf", b"")):
 			with self.subTest(name):
@@ -161,6 +163,31 @@ class TestTickets(FrappeTestCase):
 					UploadRejected, lifecycle.reply, ticket, "see file", [upload(name, content)]
 				)
 		self.assertEqual(frappe.db.count("Support Ticket Message"), count)
+
+	def test_a_file_another_customer_also_has_is_stored_apart(self):
+		"""Frappe would reuse the other customer's stored file (loading its File, which a customer user
+		may not): the upload failed."""
+		content = PDF + frappe.generate_hash().encode()
+		other = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "theirs.pdf",
+				"is_private": 1,
+				"content": content,
+				"attached_to_doctype": "Order",
+				"attached_to_name": make_order(make_customer("Tickets Same File Co"), "Theirs"),
+			}
+		).insert()
+		ticket = self.open_as_user(files=[upload("mine.pdf", content)])
+		frappe.set_user("Administrator")
+		messages = frappe.get_all("Support Ticket Message", filters={"ticket": ticket.name}, pluck="name")
+		mine = frappe.get_all(
+			"File",
+			filters={"attached_to_doctype": "Support Ticket Message", "attached_to_name": ("in", messages)},
+			fields=["file_url", "content_hash"],
+		)
+		self.assertEqual([row.content_hash for row in mine], [other.content_hash])
+		self.assertNotEqual(mine[0].file_url, other.file_url)
 
 	def test_a_retired_category_takes_no_new_tickets(self):
 		if not frappe.db.exists("Ticket Category", "Retired Unit"):
