@@ -142,6 +142,9 @@ _STAGE_TIMES = "customer_portal.orders.stage_times"
 # which customer's identity provider an email domain signs in with (accounts/single_sign_on.py)
 _FORGET_SSO_ROUTES = "customer_portal.accounts.single_sign_on.forget_routes"
 doc_events = {
+	# a rename rewrites the links in the activity log's chained entries: it is recorded there (activity/log.py)
+	# and a merge of customers or stages adds their stage figures together first (orders/stage_times.py)
+	"*": {"after_rename": "customer_portal.activity.log.record_rename"},
 	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
@@ -173,11 +176,13 @@ doc_events = {
 	"Customer": {
 		"on_update": ["customer_portal.activity.hooks.customer_updated", _FORGET_SSO_ROUTES],
 		"on_trash": _FORGET_SSO_ROUTES,
+		"before_rename": f"{_STAGE_TIMES}.before_merge",
 	},
 	"Social Login Key": {"on_update": _FORGET_SSO_ROUTES, "on_trash": _FORGET_SSO_ROUTES},
 	"Order Stage": {
 		"on_update": "customer_portal.portal.dashboard.forget_all",
 		"on_trash": "customer_portal.portal.dashboard.forget_all",
+		"before_rename": f"{_STAGE_TIMES}.before_merge",
 	},
 	# a Workflow for Order drives its stage (orders/workflow.py)
 	"Workflow": {"validate": "customer_portal.orders.workflow.validate_order_workflow"},

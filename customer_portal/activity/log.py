@@ -8,12 +8,18 @@ private archive file and keeps the hash they end on, so the log still verifies f
 
 Sealing outside the request keeps the chain off the request path (no lock shared by every request); an
 entry is unsealed for at most a minute or so, and `verify` counts those separately.
+
+Renaming a record rewrites every link to it, entries included (Frappe's rename, a legitimate staff
+action: a customer changes its name, two customers are merged). So a rename is itself an entry of the chain
+("Rename", old and new name), and `verify` accepts an entry whose hash matches the names it had before the
+renames recorded after it; any other change is still reported.
 """
 
 import gzip
 import hashlib
 import json
 from dataclasses import dataclass, field
+from itertools import product
 
 import frappe
 from frappe.utils import add_days, cint, get_datetime, now_datetime
@@ -35,6 +41,8 @@ HASHED_FIELDS = (
 	"ip_address",
 	"user_agent",
 )
+# the hashed fields that link to a record (the doctype named, or the field holding it), which a rename rewrites
+LINKED_FIELDS = {"user": "User", "customer": "Customer", "reference_name": "reference_doctype"}
 SEAL_LOCK = "customer_portal_activity_seal"
 # entries younger than this are left for the next run: their transactions may still be open
 SETTLE_SECONDS = 5
@@ -69,6 +77,25 @@ def record(
 			**request_origin(),
 		},
 		refused=refused,
+	)
+
+
+def record_rename(doc, method, old: str, new: str, merge: bool = False) -> None:
+	"""Doc event (every doctype, after_rename): a rename of a record the log can name (a user or one of the
+	app's records) becomes an entry, in the rename's own transaction, so `verify` knows the old names."""
+	if old == new or not (doc.doctype == "User" or frappe.get_meta(doc.doctype).module == "Customer Portal"):
+		return
+	insert_durably(
+		{
+			"doctype": "Portal Activity",
+			"action": "Rename",
+			"user": frappe.session.user,
+			"customer": "",
+			"reference_doctype": doc.doctype,
+			"reference_name": new,
+			"details": json.dumps({"old": old, "new": new, "merge": bool(merge)}, sort_keys=True),
+			**request_origin(),
+		}
 	)
 
 
@@ -131,6 +158,7 @@ class Verification:
 def verify(batch: int = 5000, progress=None) -> Verification:
 	"""Walk the whole log from the archive's anchor and recompute every hash."""
 	result = Verification()
+	renames = _renames()
 	previous = _archive_anchor()
 	total = frappe.db.count("Portal Activity")
 	after = 0
@@ -157,12 +185,51 @@ def verify(batch: int = 5000, progress=None) -> Verification:
 				result.problems.append(
 					f"entry {row.name} does not follow the entry before it (one was removed or inserted)"
 				)
-			if entry_hash(row.previous_hash or "", row) != row.entry_hash:
+			if entry_hash(row.previous_hash or "", row) != row.entry_hash and not _hashed_before_renames(
+				row, renames
+			):
 				result.problems.append(f"entry {row.name} was changed after it was recorded")
 			previous = row.entry_hash
 			if progress:
 				progress(result.checked + result.unsealed, total)
 	return result
+
+
+def _renames() -> list[tuple[int, str, str, str]]:
+	"""The renames the log recorded, in chain order: (entry, doctype, old name, new name)."""
+	rows = frappe.db.sql(
+		"""select name, reference_doctype, details from `tabPortal Activity`
+		where action = 'Rename' order by name""",
+		as_dict=True,
+	)
+	renames = []
+	for row in rows:
+		details = json.loads(row.details or "{}")
+		renames.append((row.name, row.reference_doctype, details.get("old"), details.get("new")))
+	return renames
+
+
+def _hashed_before_renames(row: dict, renames: list) -> bool:
+	"""Whether `row`'s hash matches it with the names its links had before the renames recorded after it
+	(a merge leaves two possible earlier names, so each combination is tried)."""
+	later = [rename for rename in renames if rename[0] > row.name]
+	if not later:
+		return False
+	candidates = []
+	for fieldname, linked in LINKED_FIELDS.items():
+		doctype = row.get(linked) if linked in HASHED_FIELDS else linked
+		names = [row.get(fieldname)]
+		for _entry, renamed_doctype, old, new in reversed(later):
+			if renamed_doctype == doctype and new in names and old not in names:
+				names.append(old)
+		candidates.append(names)
+	if all(len(names) == 1 for names in candidates):
+		return False
+	return any(
+		entry_hash(row.previous_hash or "", {**row, **dict(zip(LINKED_FIELDS, names, strict=True))})
+		== row.entry_hash
+		for names in product(*candidates)
+	)
 
 
 def _archive_anchor() -> str:

@@ -8,8 +8,8 @@ seconds together), so the page sums a few hundred rows per stage.
 
 A save adds the order's times after it and takes away its times before it (under the customer it had then):
 a move adds one time, an edited history or a changed customer moves the figures with it, a deleted order
-takes its times away. The additions are one upsert in the save's transaction, so a failed save changes
-nothing. `rebuild` works every figure out again from the history (the migration that introduced them).
+takes its times away; merging two customers or two stages adds their figures together. The additions are
+one upsert in the save's transaction, so a failed save changes nothing. `rebuild` works every figure out again from the history (the migration that introduced them).
 """
 
 from collections import Counter
@@ -86,6 +86,25 @@ def order_saved(doc, method=None):
 def order_deleted(doc, method=None):
 	"""Doc event (Order on_trash): the order's times leave the figures."""
 	add(*times_of(doc.customer, doc.stage_history), sign=-1)
+
+
+def before_merge(doc, method, old: str, new: str, merge: bool = False) -> None:
+	"""Doc event (Customer and Order Stage before_rename): merging `old` into `new` adds `old`'s figures to
+	`new`'s, day by day. Frappe's rename would otherwise move them under `new` as they are and collide with
+	`new`'s own figures for the same stage and day."""
+	if not merge:
+		return
+	fieldname = "customer" if doc.doctype == "Customer" else "stage"
+	moves, seconds = Counter(), Counter()
+	for row in frappe.get_all(
+		"Order Stage Time", filters={fieldname: old}, fields=["customer", "stage", "day", "moves", "seconds"]
+	):
+		row[fieldname] = new
+		key = (row.customer, row.stage, row.day)
+		moves[key] += row.moves
+		seconds[key] += row.seconds
+	frappe.db.delete("Order Stage Time", {fieldname: old})
+	add(moves, seconds)
 
 
 def rebuild(customers: Iterable[str] | None = None, progress=None) -> None:

@@ -66,6 +66,51 @@ class TestActivityLog(FrappeTestCase):
 			frappe.db.bulk_insert("Portal Activity", list(original), [tuple(original.values())])
 		self.assertTrue(verify().intact, verify().problems)
 
+	def test_renames_and_merges_keep_the_chain_verifiable(self):
+		"""Staff renaming a customer, merging one into another and renaming a user rewrite the links of
+		sealed entries: the chain still verifies, and a change made in the database after them is reported."""
+		run = frappe.generate_hash(length=6)
+		user = make_user(f"renamed-{run}@example.com")
+		first = make_customer(f"Renamed {run}", {user: "Customer Admin"})
+		second = make_customer(f"Merged {run}", {user: "Member"})
+		frappe.set_user(user)
+		record("View", "Customer", first, customer=first)
+		record("View", "Customer", second, customer=second)
+		frappe.set_user("Administrator")
+		while seal_entries(settle_seconds=0):
+			pass
+		renamed = frappe.rename_doc("Customer", first, f"Renamed Again {run}")
+		frappe.rename_doc("Customer", second, renamed, merge=True)
+		moved = frappe.rename_doc("User", user, f"moved-{run}@example.com")
+		rows = frappe.get_all(
+			"Portal Activity",
+			filters={"user": moved, "action": "View"},
+			fields=["name", "customer", "reference_name"],
+			order_by="name asc",
+		)
+		# Frappe rewrote every link of both entries
+		self.assertEqual([(row.customer, row.reference_name) for row in rows], [(renamed, renamed)] * 2)
+		renames = frappe.get_all(
+			"Portal Activity", filters={"action": "Rename", "reference_name": ("in", (renamed, moved))}
+		)
+		self.assertEqual(len(renames), 3)
+		while seal_entries(settle_seconds=0):
+			pass
+		self.assertTrue(verify().intact, verify().problems)
+
+		frappe.db.sql(
+			"update `tabPortal Activity` set reference_name = %s where name = %s",
+			("Someone Else", rows[0].name),
+		)
+		try:
+			problems = verify().problems
+			self.assertIn(f"entry {rows[0].name} was changed after it was recorded", problems)
+		finally:
+			frappe.db.sql(
+				"update `tabPortal Activity` set reference_name = %s where name = %s", (renamed, rows[0].name)
+			)
+		self.assertTrue(verify().intact, verify().problems)
+
 	def test_nobody_edits_or_deletes_entries(self):
 		name = self.entries(1)[0]
 		for user in ("Administrator", self.user):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -144,3 +144,27 @@ class TestStageTimes(FrappeTestCase):
 		stage_times.rebuild(self.customers, progress=lambda *args: progress.append(args[:2]))
 		self.assertEqual(kept(self.customers), expected)
 		self.assertEqual(progress, [(1, 2), (2, 2)])
+
+	def test_merging_customers_or_stages_adds_their_figures(self):
+		"""Merging a customer (or a stage) into another whose figures share a stage and day with it: the
+		rename succeeds and the figures are the sum, as the history now says."""
+		run = frappe.generate_hash(length=6)
+		away, into = make_customer(f"Merged Away {run}"), make_customer(f"Merged Into {run}")
+		received, production, delivered = make_stages(f"Merge {run}")
+		day = datetime.combine(now_datetime().date() - timedelta(days=3), time(1))
+		for customer, hours in ((away, 5), (into, 7), (into, 9)):
+			order = make_order(customer, "Merging", stage=received)
+			reached = [day, day + timedelta(hours=hours), day + timedelta(hours=2 * hours)]
+			set_stage_history(order, list(zip((received, production, delivered), reached, strict=True)))
+		self.assertEqual(kept((away, into)), from_history((away, into)))
+		self.assertEqual(kept((into,))[(into, received, day.date())][0], 2)
+
+		frappe.rename_doc("Customer", away, into, merge=True)
+		self.assertFalse(frappe.db.exists("Customer", away))
+		self.assertEqual(kept((away, into)), from_history((away, into)))
+		self.assertEqual(kept((into,))[(into, received, day.date())], (3, (5 + 7 + 9) * 3600.0))
+
+		# the orders' time in production and in the stage it is merged into, on the same day, add up too
+		frappe.rename_doc("Order Stage", production, received, merge=True)
+		self.assertEqual(kept((into,)), from_history((into,)))
+		self.assertEqual(kept((into,))[(into, received, day.date())], (6, 2 * (5 + 7 + 9) * 3600.0))

@@ -18,7 +18,12 @@ def get_context(context):
 	if customer not in (get_permitted_customers(admin=True) or ()):
 		page_not_found()  # as for anything that is not theirs
 	activity = frappe.qb.DocType("Portal Activity")
-	context.actions = frappe.get_meta("Portal Activity").get_field("action").options.split("\n")
+	# renames are staff's entries (activity/log.py), never a customer's
+	context.actions = [
+		action
+		for action in frappe.get_meta("Portal Activity").get_field("action").options.split("\n")
+		if action != "Rename"
+	]
 	context.users = frappe.get_all(
 		"Customer Portal User",
 		filters={"parent": customer, "parenttype": "Customer"},
