@@ -145,6 +145,8 @@ doc_events = {
 	# a rename rewrites the links in the activity log's chained entries: it is recorded there (activity/log.py)
 	# and a merge of customers or stages adds their stage figures together first (orders/stage_times.py)
 	"*": {"after_rename": "customer_portal.activity.log.record_rename"},
+	# a record of a customer is never shared with portal users or everyone: shares widen Frappe's lists
+	"DocShare": {"validate": "customer_portal.permissions.refuse_scoped_share"},
 	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count

@@ -295,6 +295,29 @@ def _child_query_conditions(doctype: str, user: str | None) -> str:
 	)
 
 
+def refuse_scoped_share(doc, method=None) -> None:
+	"""`validate` of Frappe's DocShare: a record the policy guards is never shared with everyone or with a
+	restricted user. Frappe's lists add a user's shared records to what the permission query admits
+	(`frappe.get_list`, `/api/resource`, reportview: an OR beside this policy's conditions), so a share
+	would show another customer's rows in them; a customer's users reach its records by being linked to it."""
+	if doc.share_doctype not in SCOPED_DOCTYPES:
+		return
+	if doc.everyone or (doc.user and get_permitted_customers(doc.user) is not None):
+		frappe.throw(
+			_(
+				"{0} records are not shared with portal users or with everyone: link the user to the customer instead."
+			).format(_(doc.share_doctype)),
+			frappe.PermissionError,
+			title=_("Not Shared"),
+		)
+
+
+def drop_scoped_shares(user: str) -> None:
+	"""A restricted user keeps no share of a guarded record (made before they were linked to a customer,
+	or written around `refuse_scoped_share`)."""
+	frappe.db.delete("DocShare", {"user": user, "share_doctype": ("in", sorted(SCOPED_DOCTYPES))})
+
+
 def has_permission(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
 	"""Deny (as not found) any row outside the user's scope; otherwise leave the decision to roles."""
 	if (ptype or "read") not in READ_PTYPES and frappe.local.flags.get("api_token_read_only"):

@@ -11,6 +11,8 @@ from customer_portal.permissions import (
 	PORTAL_ADMIN_ROLE,
 	PORTAL_ROLE,
 	clear_permitted_customers_cache,
+	drop_scoped_shares,
+	get_permitted_customers,
 	portal_user_rows,
 )
 
@@ -62,6 +64,8 @@ def sync_user_access(user: str) -> None:
 
 	_set_portal_roles(user, wanted)
 	clear_permitted_customers_cache()
+	if get_permitted_customers(user) is not None:
+		drop_scoped_shares(user)
 
 
 def _set_portal_roles(user: str, wanted: set[str]) -> None:

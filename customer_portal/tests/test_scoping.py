@@ -100,6 +100,41 @@ class TestScoping(FrappeTestCase):
 		self.assertEqual(get_permitted_customers(self.unlinked), ())
 		self.assertIsNone(get_permitted_customers("Administrator"))
 
+	def test_records_are_never_shared_past_the_scope(self):
+		"""A DocShare widens Frappe's lists beside the policy's conditions: staff cannot share a customer's
+		record with a portal user or with everyone, and a user linked to a customer keeps no such share."""
+		theirs = self.records["B"]["Invoice"]
+		for share in ({"user": self.a_member}, {"user": self.unlinked}, {"everyone": 1}):
+			with self.assertRaises(frappe.PermissionError):
+				frappe.get_doc(
+					{
+						"doctype": "DocShare",
+						"share_doctype": "Invoice",
+						"share_name": theirs,
+						"read": 1,
+						**share,
+					}
+				).insert(ignore_permissions=True)
+		self.assertFalse(frappe.db.exists("DocShare", {"share_doctype": "Invoice", "share_name": theirs}))
+		# staff share with staff as before
+		staff = make_user("scope-staff@example.com")
+		frappe.get_doc("User", staff).add_roles("Customer Portal Staff")
+		frappe.share.add_docshare("Invoice", theirs, staff, read=1, flags={"ignore_share_permission": True})
+
+		# a share made before the user was linked (or written in the database) goes when they are linked
+		frappe.db.sql(
+			"""insert into `tabDocShare` (name, user, share_doctype, share_name, `read`, creation, modified)
+			values ('scope-share', %s, 'Invoice', %s, 1, now(), now())""",
+			(self.a_member, theirs),
+		)
+		self.as_user(self.a_member)
+		self.assertIn(theirs, frappe.get_list("Invoice", pluck="name"))  # what a share does to a list
+		frappe.set_user("Administrator")
+		frappe.get_doc("Customer", self.customer_a).save()  # the user's access is synced
+		self.assertFalse(frappe.db.exists("DocShare", "scope-share"))
+		self.as_user(self.a_member)
+		self.assertNotIn(theirs, frappe.get_list("Invoice", pluck="name"))
+
 	# --- reads --------------------------------------------------------------------------------------
 
 	def test_get_and_form_load(self):
