@@ -86,6 +86,8 @@ after_request = [
 
 # The portal's pages skip the website settings and desk boot data their shell does not use (portal/page_renderer.py)
 page_renderer = ["customer_portal.portal.page_renderer.PortalPage"]
+# and every website path is resolved against route rules compiled once per worker (portal/route_map.py)
+website_path_resolver = ["customer_portal.portal.route_map.resolve_path"]
 
 # Web pages load their templates compiled once per worker, not once per request (portal/compiled_templates.py);
 # a portal page that fails is kept in the Error Log: Frappe's error page records nothing (error_answers.py)

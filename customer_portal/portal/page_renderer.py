@@ -10,13 +10,20 @@ was a third of a portal page.
 `PortalPage` (the `page_renderer` hook, tried before Frappe's own) renders the pages under /portal that
 this app's `www/` holds, exactly as `TemplatePage` does — the page's `get_context`, the
 `update_website_context` hooks, CSRF token, error pages and headers are Frappe's — with a context that
-starts from the site's `website_context` configuration only. Any other path, a Web Form under /portal
-included, is left to Frappe's renderers.
+starts from the site's `website_context` configuration only, and without the rest of what the shell never
+shows: the signed-in user's name and avatar (a query per page, which also overwrote a page's own `user`:
+the unsubscribe and unlock pages named "Guest" and their buttons failed), the website sidebar and
+breadcrumbs, and the meta tags of Website Route Meta (another query). The page's source is compiled once
+per worker (`compiled_templates.py`). Any other path, a Web Form under /portal included, is left to
+Frappe's renderers.
 """
 
 import frappe
+from frappe import _
 from frappe.website.page_renderers.base_template_page import BaseTemplatePage
 from frappe.website.page_renderers.template_page import TemplatePage
+
+from customer_portal.portal.compiled_templates import render_page_source
 
 APP = "customer_portal"
 ROOT = "portal"
@@ -38,3 +45,19 @@ class PortalPage(TemplatePage):
 	def init_context(self):
 		"""The page context without the website's settings and the desk's boot data (see above)."""
 		self.context = frappe._dict(frappe.local.conf.get("website_context") or {})
+
+	def post_process_context(self):
+		"""`BaseTemplatePage.post_process_context` without the meta tags, and none of `TemplatePage`'s
+		user info, sidebar or breadcrumbs (see above)."""
+		self.context.metatags = {}
+		self.set_base_template_if_missing()
+		self.set_title_with_prefix()
+		self.update_website_context()
+		self.template_path = self.context.template or self.template_path
+		self.context._context_dict = self.context
+		self.set_missing_values()
+
+	def render_template(self):
+		if self.context.safe_render is not False and ".__" in self.source:  # Frappe's safe_render guard
+			frappe.throw(_("Illegal template"))
+		return render_page_source(self.source, self.context)

@@ -171,6 +171,10 @@ class NotificationsTest(unittest.TestCase):
 		page = guest.get(urlsplit(link).path + "?" + urlsplit(link).query)
 		self.assertEqual(page.status_code, 200)
 		self.assertIn("Unsubscribe", page.text)
+		# the page's button posts the link's own user, type and token (Frappe's renderer once put the
+		# signed-in user, "Guest", in place of the page's user)
+		hidden = dict(re.findall(r'<input type="hidden" name="(user|type|token)" value="([^"]*)"', page.text))
+		self.assertEqual(hidden, query)
 		# the token is Alice's and this event type's: Bob's address or another type does not take it
 		for forged in (
 			{**query, "user": BOB},

@@ -4,6 +4,7 @@ from frappe import _
 from customer_portal.payments.providers import configured_provider
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day, item_rows, money
+from customer_portal.portal.listing import scoped_rows
 from customer_portal.portal.locale import format_local
 
 no_cache = 1
@@ -30,14 +31,16 @@ def get_context(context):
 	context.payment_state = (
 		frappe.form_dict.get("payment") if frappe.form_dict.get("payment") in ("done", "cancelled") else None
 	)
-	context.payments = frappe.get_list(
+	context.payments = scoped_rows(
 		"Invoice Payment",
-		filters={"invoice": invoice.name, "status": "Paid"},
-		fields=["name", "paid_on", "method", "amount"],
-		order_by="paid_on asc",
+		{"invoice": invoice.name, "status": "Paid"},
+		["name", "paid_on", "method", "amount"],
+		"paid_on",
 	)
 	for row in context.payments:
 		row.amount_display, row.paid_on_display = money(row.amount), format_local(row.paid_on)
 	context.order_title = (
-		frappe.get_list("Order", filters={"name": invoice.order}, pluck="title")[:1] if invoice.order else []
+		[row.title for row in scoped_rows("Order", {"name": invoice.order}, ["title"], "name")]
+		if invoice.order
+		else []
 	)

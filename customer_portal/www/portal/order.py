@@ -4,6 +4,7 @@ from frappe import _
 from customer_portal.orders.workflow import customer_actions
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.formatting import day, item_rows, money
+from customer_portal.portal.listing import scoped_rows
 from customer_portal.portal.locale import format_local
 from customer_portal.portal.timeline import stage_timeline
 
@@ -27,18 +28,20 @@ def get_context(context):
 		"expected": day(order.expected_date),
 		"delivered": day(order.actual_date),
 	}
-	context.invoices = frappe.get_list(
+	context.invoices = scoped_rows(
 		"Invoice",
-		filters={"order": order.name},
-		fields=["name", "posting_date", "status", "total", "outstanding_amount"],
-		order_by="posting_date desc",
+		{"order": order.name},
+		["name", "posting_date", "status", "total", "outstanding_amount"],
+		"posting_date",
+		descending=True,
 	)
 	for row in context.invoices:
 		row.total_display, row.outstanding_display = money(row.total), money(row.outstanding_amount)
-	context.documents = frappe.get_list(
+	context.documents = scoped_rows(
 		"Document",
-		filters={"order": order.name},
-		fields=["name", "title", "document_type", "modified"],
-		order_by="modified desc",
+		{"order": order.name},
+		["name", "title", "document_type", "modified"],
+		"modified",
+		descending=True,
 	)
 	context.format_datetime = format_local
