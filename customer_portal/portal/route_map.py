@@ -6,6 +6,10 @@ and matching the path against it. Building the Map compiles every rule: profiled
 page's time (`tests/profile_page.py`, /portal/orders). The rules change only with a deploy or a DocType's
 route, so the Map is kept per worker for as long as the rules Frappe returns stay the same; the
 resolution is otherwise Frappe's, step by step, for every website path (Frappe's pages included).
+
+Frappe keeps the answer of the last app that declares a `website_path_resolver`. Where another installed
+app declares one (its own routing: SAML, a storefront, a multi-site web), this one answers what that
+app's resolver answers, so the site routes exactly as it would without the portal installed.
 """
 
 import frappe
@@ -20,8 +24,14 @@ _MAPS: dict[tuple, Map] = {}
 _MAPS_MAX = 8
 
 
+THIS_RESOLVER = "customer_portal.portal.route_map.resolve_path"
+
+
 def resolve_path(path: str) -> str:
-	"""`frappe.website.path_resolver.resolve_path`: the endpoint that renders `path`."""
+	"""`frappe.website.path_resolver.resolve_path`: the endpoint that renders `path` (or another app's
+	resolver's answer, see above)."""
+	if others := [hook for hook in frappe.get_hooks("website_path_resolver") if hook != THIS_RESOLVER]:
+		return frappe.get_attr(others[-1])(path)
 	if not path:
 		path = "index"
 	if path.endswith(".html"):

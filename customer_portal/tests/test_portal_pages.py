@@ -29,6 +29,10 @@ class QueryCounter:
 		frappe.db.sql = self.sql
 
 
+def another_apps_resolver(path: str) -> str:
+	return f"another app's page for {path}"
+
+
 class TestPortalPages(FrappeTestCase):
 	@classmethod
 	def setUpClass(cls):
@@ -261,9 +265,17 @@ class TestPortalPages(FrappeTestCase):
 		adapter = route_map.route_map(rules).bind_to_environ(frappe.local.request.environ)
 		self.assertEqual(adapter.match("/portal/x/1"), ("portal/x", {"name": "1"}))
 		self.assertEqual(len(route_map._MAPS), 2)
-		self.assertEqual(
-			frappe.get_hooks("website_path_resolver"), ["customer_portal.portal.route_map.resolve_path"]
-		)
+		self.assertEqual(frappe.get_hooks("website_path_resolver"), [route_map.THIS_RESOLVER])
+
+		# another app that resolves paths itself keeps doing so, whichever app Frappe asks last
+		from unittest.mock import patch
+
+		other = "customer_portal.tests.test_portal_pages.another_apps_resolver"
+		for declared in ([other, route_map.THIS_RESOLVER], [route_map.THIS_RESOLVER, other]):
+			with patch.object(frappe, "get_hooks", return_value=declared):
+				self.assertEqual(
+					route_map.resolve_path("portal/orders"), "another app's page for portal/orders"
+				)
 
 	def test_a_pages_own_user_is_not_replaced_by_the_signed_in_one(self):
 		"""Frappe's renderer sets `user` to the signed-in user after the page's context: the unsubscribe
