@@ -5,8 +5,8 @@ Two costs dominated a queued email (measured with cProfile on 317 emails, 47 ms 
   that stylesheet for each message (18 ms of the 22 ms premailer took). The parsed rules depend only on the
   stylesheet's text, so they are kept between messages.
 - `frappe.render_template` compiles the Email Template's source for each message (3 ms for subject and
-  body). Compiled templates are kept on the Jinja environment, which Frappe builds afresh for each job and
-  request, so an edit in desk applies from the next job on.
+  body). Its compiled code is kept by the worker, keyed by the source text, so an edit in desk applies to
+  the next message (`portal/compiled_templates.py`).
 """
 
 import frappe
@@ -15,6 +15,8 @@ from frappe.email.email_body import get_brand_logo, get_footer, get_header
 from frappe.utils import get_url, scrub_urls
 from jinja2 import TemplateError
 from premailer import Premailer
+
+from customer_portal.portal.compiled_templates import template_from_string
 
 _STYLE_RULES: dict[tuple, tuple[list, list]] = {}
 _STYLE_RULES_MAX = 32
@@ -64,16 +66,12 @@ def formatted_html(subject: str, message: str, email_account, header=None, with_
 
 
 def render_string(source: str, context: dict) -> str:
-	"""`frappe.render_template` for a template's source text, compiled once per Jinja environment."""
+	"""`frappe.render_template` for a template's source text, compiled once per worker."""
 	if not source:
 		return ""
 	if ".__" in source:  # the same guard as Frappe's safe_render
 		frappe.throw(_("Illegal template"))
-	jenv = frappe.get_jenv()
-	compiled = jenv.__dict__.setdefault("_customer_portal_compiled", {})
 	try:
-		if source not in compiled:
-			compiled[source] = jenv.from_string(source)
-		return compiled[source].render(context)
+		return template_from_string(source).render(context)
 	except TemplateError as e:
 		frappe.throw(_("The email template could not be rendered: {0}").format(e), title=_("Template Error"))

@@ -11,14 +11,15 @@ request's user), and the sandbox still applies, because it acts when the code ru
 compiled. The code is kept as Python code objects, not as the marshalled bytes Jinja's file caches
 write: unmarshalling every template of a page again was still 4 % of a page.
 
-A portal page's own source (its `www/` file, rendered from a string by Frappe) is compiled once per
-worker the same way (`render_page_source`).
+A template given as source text (a portal page's `www/` file, which Frappe renders from a string; an
+Email Template admins edit in desk) is compiled once per worker the same way, keyed by the text itself,
+so an edit compiles again (`template_from_string`).
 """
 
 import frappe
 from jinja2 import BytecodeCache
 
-_MAX_PAGES = 256
+_MAX_SOURCES = 256
 
 
 class ProcessBytecodeCache(BytecodeCache):
@@ -40,7 +41,7 @@ class ProcessBytecodeCache(BytecodeCache):
 
 
 CACHE = ProcessBytecodeCache()
-_PAGE_CODE: dict[str, object] = {}
+_SOURCE_CODE: dict[str, object] = {}
 
 
 def use_compiled_templates(context=None) -> None:
@@ -48,13 +49,13 @@ def use_compiled_templates(context=None) -> None:
 	frappe.get_jenv().bytecode_cache = CACHE
 
 
-def render_page_source(source: str, context: dict) -> str:
-	"""`frappe.render_template(source, context)` for a page's source text (one of this app's `www/`
-	files), with its compiled code kept, keyed by the text itself."""
+def template_from_string(source: str):
+	"""`frappe.get_jenv().from_string(source)` for the request's environment, with the compiled code of
+	`source` kept by the worker (a syntax error raises Jinja's TemplateSyntaxError, as there)."""
 	jenv = frappe.get_jenv()
-	code = _PAGE_CODE.get(source)
+	code = _SOURCE_CODE.get(source)
 	if code is None:
-		if len(_PAGE_CODE) >= _MAX_PAGES:
-			_PAGE_CODE.clear()
-		code = _PAGE_CODE[source] = jenv.compile(source)
-	return jenv.template_class.from_code(jenv, code, jenv.make_globals(None)).render(context)
+		if len(_SOURCE_CODE) >= _MAX_SOURCES:
+			_SOURCE_CODE.clear()
+		code = _SOURCE_CODE[source] = jenv.compile(source)
+	return jenv.template_class.from_code(jenv, code, jenv.make_globals(None))

@@ -23,7 +23,7 @@ from frappe import _
 from frappe.website.page_renderers.base_template_page import BaseTemplatePage
 from frappe.website.page_renderers.template_page import TemplatePage
 
-from customer_portal.portal.compiled_templates import render_page_source
+from customer_portal.portal.compiled_templates import template_from_string
 
 APP = "customer_portal"
 ROOT = "portal"
@@ -60,4 +60,4 @@ class PortalPage(TemplatePage):
 	def render_template(self):
 		if self.context.safe_render is not False and ".__" in self.source:  # Frappe's safe_render guard
 			frappe.throw(_("Illegal template"))
-		return render_page_source(self.source, self.context)
+		return template_from_string(self.source).render(self.context)

@@ -8,7 +8,14 @@ from customer_portal.portal.context import get_active_customer, set_active_custo
 from customer_portal.portal.listing import build_queries, decode_cursor, encode_cursor, fetch_page, like
 from customer_portal.portal.timeline import stage_timeline
 from customer_portal.portal.web_forms import bind_to_active_customer
-from customer_portal.tests.fixtures import make_customer, make_invoice, make_order, make_stages, make_user
+from customer_portal.tests.fixtures import (
+	make_customer,
+	make_invoice,
+	make_order,
+	make_stages,
+	make_user,
+	share_written_in_the_database,
+)
 
 
 class QueryCounter:
@@ -307,11 +314,7 @@ class TestPortalPages(FrappeTestCase):
 
 		theirs = make_invoice(self.other, rate=70)
 		mine = make_invoice(self.large, rate=30)
-		frappe.db.sql(
-			"""insert into `tabDocShare` (name, user, share_doctype, share_name, `read`, creation, modified)
-			values (%s, %s, 'Invoice', %s, 1, now(), now())""",
-			(frappe.generate_hash(length=10), self.user, theirs.name),
-		)
+		share_written_in_the_database(self.user, "Invoice", theirs.name)
 		frappe.set_user(self.user)
 		rows = scoped_rows("Invoice", {"docstatus": 1}, ["name", "customer"], "posting_date")
 		names = {row.name for row in rows}

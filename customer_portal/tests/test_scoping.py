@@ -23,6 +23,7 @@ from customer_portal.tests.fixtures import (
 	make_order,
 	make_stages,
 	make_user,
+	share_written_in_the_database,
 )
 
 MISSING = {
@@ -122,16 +123,12 @@ class TestScoping(FrappeTestCase):
 		frappe.share.add_docshare("Invoice", theirs, staff, read=1, flags={"ignore_share_permission": True})
 
 		# a share made before the user was linked (or written in the database) goes when they are linked
-		frappe.db.sql(
-			"""insert into `tabDocShare` (name, user, share_doctype, share_name, `read`, creation, modified)
-			values ('scope-share', %s, 'Invoice', %s, 1, now(), now())""",
-			(self.a_member, theirs),
-		)
+		share = share_written_in_the_database(self.a_member, "Invoice", theirs)
 		self.as_user(self.a_member)
 		self.assertIn(theirs, frappe.get_list("Invoice", pluck="name"))  # what a share does to a list
 		frappe.set_user("Administrator")
 		frappe.get_doc("Customer", self.customer_a).save()  # the user's access is synced
-		self.assertFalse(frappe.db.exists("DocShare", "scope-share"))
+		self.assertFalse(frappe.db.exists("DocShare", share))
 		self.as_user(self.a_member)
 		self.assertNotIn(theirs, frappe.get_list("Invoice", pluck="name"))
 
