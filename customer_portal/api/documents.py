@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from customer_portal.documents.audit import log_access
 from customer_portal.documents.inert import clean_name, safe_filename
-from customer_portal.documents.links import issue_link, redeem_link
+from customer_portal.documents.links import downloadable, issue_link, redeem_link
 from customer_portal.documents.serving import file_response
 from customer_portal.documents.uploads import check_upload, upload_policy
 from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
@@ -31,7 +31,7 @@ def upload_rate_limit() -> int:
 @rate_limit(limit=download_rate_limit, seconds=60)
 def request_download(name: str, version: int | None = None):
 	"""A download link for a document the user may see; a browser form is redirected straight to it."""
-	document = _scoped_document(name, "Download Link")
+	document = _scoped_document(name, "Download Link", load=downloadable)
 	token, seconds = issue_link(document, version)
 	url = f"{FETCH}?token={token}"
 	if _wants_json():
@@ -114,9 +114,12 @@ def upload(
 	frappe.local.response["location"] = url
 
 
-def _scoped_document(name: str, event: str):
-	"""The document, loaded through the scoping policy; otherwise the same "not found", logged."""
+def _scoped_document(name: str, event: str, load=None):
+	"""The document, loaded through the scoping policy (by `load` if given); otherwise the same
+	"not found", logged."""
 	try:
+		if load:
+			return load(name)
 		document = frappe.get_doc("Document", name)
 		document.check_permission("read")
 	except (frappe.DoesNotExistError, frappe.PermissionError):
