@@ -20,7 +20,9 @@ from frappe.utils import flt, get_files_path, getdate, now_datetime, today
 from frappe.utils.password import passlibctx
 
 from customer_portal.customer_portal.doctype.invoice.invoice import get_invoice_status
-from customer_portal.orders import stage_times
+from customer_portal.invoices import spend_figures
+from customer_portal.kept_figures import INVOICE_MONTHS, ORDER_MONTHS
+from customer_portal.orders import month_figures, stage_times
 from customer_portal.payments.ledger import record_untracked_payments
 from customer_portal.permissions import STAFF_ROLE
 from customer_portal.portal.dashboard import forget_all
@@ -383,6 +385,7 @@ class Generator:
 		self.orders_by_customer: dict[str, list[tuple[str, datetime, list]]] = {}
 		order_rows, item_rows, history_rows = [], [], []
 		moves, seconds = Counter(), Counter()  # the analytics page's stage times (orders/stage_times.py)
+		months: dict[tuple, list[int]] = {}  # and its monthly counts (orders/month_figures.py)
 		last_stage = len(self.stages) - 1
 		for name in names:
 			customer = self.pick_customer()
@@ -412,6 +415,18 @@ class Generator:
 			moves.update(order_moves)
 			seconds.update(order_seconds)
 			actual = stamp.date() if stage.is_final else None
+			ORDER_MONTHS.accumulate(
+				months,
+				month_figures.counts_of(
+					frappe._dict(
+						customer=customer,
+						stage=stage.name,
+						order_date=order_date,
+						expected_date=expected,
+						actual_date=actual,
+					)
+				),
+			)
 			modified = stamp
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
 				item_rows.append(
@@ -467,6 +482,7 @@ class Generator:
 			"Order Stage History", (*self.CHILD_FIELDS, "stage", "reached_on", "reached_by"), history_rows
 		)
 		stage_times.add(moves, seconds)
+		ORDER_MONTHS.add(months)
 		progress.finish()
 
 	# --- invoices ----------------------------------------------------------------------------------
@@ -477,6 +493,7 @@ class Generator:
 		progress = Progress("invoices", count)
 		on_date = getdate(today())
 		invoice_rows, item_rows = [], []
+		spend: dict[tuple, list] = {}  # the analytics page's monthly spend (invoices/spend_figures.py)
 		# the first invoices of the first customer cover every status, so the demo shows all of them
 		forced = ["Draft", "Unpaid", "Partly Paid", "Paid", "Overdue", "Cancelled"]
 		for index, name in enumerate(names):
@@ -504,6 +521,12 @@ class Generator:
 				posting, due = on_date - timedelta(days=5), on_date + timedelta(days=25)
 			outstanding = flt(total - paid, 2)
 			status = get_invoice_status(docstatus, total, outstanding, due, on_date)
+			INVOICE_MONTHS.accumulate(
+				spend,
+				spend_figures.figures_of(
+					frappe._dict(docstatus=docstatus, customer=customer, posting_date=posting, total=total)
+				),
+			)
 			for idx, (item_name, qty, rate, amount) in enumerate(items, start=1):
 				item_rows.append(
 					[
@@ -553,6 +576,7 @@ class Generator:
 			progress,
 		)
 		self.insert("Invoice Item", (*self.CHILD_FIELDS, "item_name", "qty", "rate", "amount"), item_rows)
+		INVOICE_MONTHS.add(spend)
 		progress.finish()
 
 	def invoice_state(self, want: str | None, total: float, due, on_date) -> tuple[int, float]:

@@ -41,6 +41,8 @@ _SCOPED_DOCTYPES = (
 	"Invoice Payment",
 	"Portal Export",
 	"Order Stage Time",
+	"Order Month Figure",
+	"Invoice Month Figure",
 )
 _SCOPED_CHILD_DOCTYPES = (
 	"Customer Portal User",
@@ -141,11 +143,14 @@ ignore_links_on_delete = [
 
 _EVENTS = "customer_portal.notifications.events"
 _STAGE_TIMES = "customer_portal.orders.stage_times"
+_MONTH_FIGURES = "customer_portal.orders.month_figures"
+_MERGE_FIGURES = "customer_portal.kept_figures.before_merge"
+_SPEND_FIGURES = "customer_portal.invoices.spend_figures.invoice_changed"
 # which customer's identity provider an email domain signs in with (accounts/single_sign_on.py)
 _FORGET_SSO_ROUTES = "customer_portal.accounts.single_sign_on.forget_routes"
 doc_events = {
 	# a rename rewrites the links in the activity log's chained entries: it is recorded there (activity/log.py)
-	# and a merge of customers or stages adds their stage figures together first (orders/stage_times.py)
+	# and a merge of customers or stages adds their kept figures together first (kept_figures.py)
 	"*": {"after_rename": "customer_portal.activity.log.record_rename"},
 	# a record of a customer is never shared with portal users or everyone: shares widen Frappe's lists
 	"DocShare": {"validate": "customer_portal.permissions.refuse_scoped_share"},
@@ -153,15 +158,22 @@ doc_events = {
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
 	# and portal events are raised where the changes customers hear about happen (notifications/events.py)
-	# and the analytics page's stage durations are kept as orders move (orders/stage_times.py)
+	# and the analytics page's stage durations and monthly counts are kept as orders change
+	# (orders/stage_times.py, orders/month_figures.py)
 	"Order": {
-		"on_update": [_FORGET_DASHBOARD, f"{_EVENTS}.order_updated", f"{_STAGE_TIMES}.order_saved"],
-		"on_trash": [_FORGET_DASHBOARD, f"{_STAGE_TIMES}.order_deleted"],
+		"on_update": [
+			_FORGET_DASHBOARD,
+			f"{_EVENTS}.order_updated",
+			f"{_STAGE_TIMES}.order_saved",
+			f"{_MONTH_FIGURES}.order_saved",
+		],
+		"on_trash": [_FORGET_DASHBOARD, f"{_STAGE_TIMES}.order_deleted", f"{_MONTH_FIGURES}.order_deleted"],
 	},
+	# (and the analytics page's monthly spend is kept as invoices are submitted and cancelled)
 	"Invoice": {
 		"on_update": _FORGET_DASHBOARD,
-		"on_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_submitted"],
-		"on_cancel": _FORGET_DASHBOARD,
+		"on_submit": [_FORGET_DASHBOARD, f"{_EVENTS}.invoice_submitted", _SPEND_FIGURES],
+		"on_cancel": [_FORGET_DASHBOARD, _SPEND_FIGURES],
 		"on_update_after_submit": [
 			_FORGET_DASHBOARD,
 			f"{_EVENTS}.invoice_updated_after_submit",
@@ -180,13 +192,13 @@ doc_events = {
 	"Customer": {
 		"on_update": ["customer_portal.activity.hooks.customer_updated", _FORGET_SSO_ROUTES],
 		"on_trash": _FORGET_SSO_ROUTES,
-		"before_rename": f"{_STAGE_TIMES}.before_merge",
+		"before_rename": _MERGE_FIGURES,
 	},
 	"Social Login Key": {"on_update": _FORGET_SSO_ROUTES, "on_trash": _FORGET_SSO_ROUTES},
 	"Order Stage": {
 		"on_update": "customer_portal.portal.dashboard.forget_all",
 		"on_trash": "customer_portal.portal.dashboard.forget_all",
-		"before_rename": f"{_STAGE_TIMES}.before_merge",
+		"before_rename": _MERGE_FIGURES,
 	},
 	# a Workflow for Order drives its stage (orders/workflow.py)
 	"Workflow": {"validate": "customer_portal.orders.workflow.validate_order_workflow"},

@@ -29,6 +29,8 @@ CUSTOMER_FIELD = {
 	"Document Download Link": "customer",
 	"Portal Event": "customer",
 	"Order Stage Time": "customer",
+	"Order Month Figure": "customer",
+	"Invoice Month Figure": "customer",
 	# a user's notifications: their customers' and their own (USER_FIELD)
 	"Portal Notification": "customer",
 	# customer admins read their own company's activity and invitations (ADMIN_SCOPED)

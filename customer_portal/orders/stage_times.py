@@ -9,8 +9,8 @@ seconds together), so the page sums a few hundred rows per stage.
 A save adds the order's times after it and takes away its times before it (under the customer it had then):
 a move adds one time, an edited history or a changed customer moves the figures with it, a deleted order
 takes its times away; merging two customers or two stages adds their figures together. The additions are
-one upsert in the save's transaction, so a failed save changes nothing. `rebuild` works every figure out
-again from the history (the migration that introduced them).
+one upsert in the save's transaction, so a failed save changes nothing (kept_figures.py). `rebuild`
+works every figure out again from the history (the migration that introduced them).
 """
 
 from collections import Counter
@@ -19,6 +19,8 @@ from itertools import groupby, pairwise
 
 import frappe
 from frappe.utils import get_datetime
+
+from customer_portal.kept_figures import STAGE_TIMES
 
 CHUNK = 1_000
 
@@ -42,32 +44,7 @@ def times_of(customer: str | None, history: Iterable) -> tuple[Counter, Counter]
 
 def add(moves: Counter, seconds: Counter, sign: int = 1) -> None:
 	"""Add (or with sign -1 take away) per-key moves and seconds to the stored figures."""
-	rows = [
-		(frappe.generate_hash(length=20), *key, sign * moves[key], sign * seconds[key])
-		for key in moves.keys() | seconds.keys()
-		if moves[key] or seconds[key]
-	]
-	if not rows:
-		return
-	table = "`tabOrder Stage Time`"
-	for start in range(0, len(rows), CHUNK):
-		chunk = rows[start : start + CHUNK]
-		values = ", ".join(
-			["(%s, %s, %s, %s, %s, %s, now(6), now(6), 'Administrator', 'Administrator')"] * len(chunk)
-		)
-		frappe.db.sql(
-			f"""insert into {table} (name, customer, stage, day, moves, seconds, creation, modified, owner, modified_by)
-			values {values}
-			on duplicate key update moves = moves + values(moves), seconds = seconds + values(seconds),
-				modified = values(modified)""",
-			[value for row in chunk for value in row],
-		)
-	if shrunk := sorted({row[1] for row in rows if row[4] < 0}):
-		# figures nothing is left of go, so that they do not hold on to the customer or stage they name
-		frappe.db.sql(
-			"delete from `tabOrder Stage Time` where moves <= 0 and customer in %(customers)s",
-			{"customers": shrunk},
-		)
+	STAGE_TIMES.add({key: (sign * moves[key], sign * seconds[key]) for key in moves.keys() | seconds.keys()})
 
 
 def order_saved(doc, method=None):
@@ -87,25 +64,6 @@ def order_saved(doc, method=None):
 def order_deleted(doc, method=None):
 	"""Doc event (Order on_trash): the order's times leave the figures."""
 	add(*times_of(doc.customer, doc.stage_history), sign=-1)
-
-
-def before_merge(doc, method, old: str, new: str, merge: bool = False) -> None:
-	"""Doc event (Customer and Order Stage before_rename): merging `old` into `new` adds `old`'s figures to
-	`new`'s, day by day. Frappe's rename would otherwise move them under `new` as they are and collide with
-	`new`'s own figures for the same stage and day."""
-	if not merge:
-		return
-	fieldname = "customer" if doc.doctype == "Customer" else "stage"
-	moves, seconds = Counter(), Counter()
-	for row in frappe.get_all(
-		"Order Stage Time", filters={fieldname: old}, fields=["customer", "stage", "day", "moves", "seconds"]
-	):
-		row[fieldname] = new
-		key = (row.customer, row.stage, row.day)
-		moves[key] += row.moves
-		seconds[key] += row.seconds
-	frappe.db.delete("Order Stage Time", {fieldname: old})
-	add(moves, seconds)
 
 
 def rebuild(customers: Iterable[str] | None = None, progress=None) -> None:

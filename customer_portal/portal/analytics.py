@@ -1,4 +1,5 @@
-"""The analytics page's figures for one customer: one scoped, index-backed, aggregated query per chart.
+"""The analytics page's figures for one customer: one scoped, index-backed, aggregated query per chart;
+orders, deliveries and stage durations are summed from figures orders keep as they change.
 
 Each function returns what its chart draws (labels and datasets) plus the figures the page prints next
 to it. Months are the last `MONTHS` calendar months, this one included. Scoping is the same criterion
@@ -34,21 +35,24 @@ def _scope(table, doctype: str, customer: str):
 
 
 def orders_by_month_and_stage(customer: str) -> dict:
-	"""Orders placed per month, split by the stage each is at now (stacked, stages in their order)."""
+	"""Orders placed per month, split by the stage each is at now (stacked, stages in their order). Summed
+	from the counts orders keep as they change (orders/month_figures.py), never from the orders."""
 	start, keys = month_window()
-	order, stage = frappe.qb.DocType("Order"), frappe.qb.DocType("Order Stage")
-	month = DateFormat(order.order_date, "%Y-%m")
+	figures, stage = frappe.qb.DocType("Order Month Figure"), frappe.qb.DocType("Order Stage")
+	month = DateFormat(figures.month, "%Y-%m")
 	rows = (
-		frappe.qb.from_(order)
+		frappe.qb.from_(figures)
 		.left_join(stage)
-		.on(stage.name == order.stage)
-		.select(month.as_("month"), order.stage, stage.sequence, Count("*").as_("orders"))
-		.where(_scope(order, "Order", customer) & (order.order_date >= start))
-		.groupby(month, order.stage, stage.sequence)
+		.on(stage.name == figures.stage)
+		.select(month.as_("month"), figures.stage, stage.sequence, Sum(figures.placed).as_("orders"))
+		.where(
+			_scope(figures, "Order Month Figure", customer) & (figures.month >= start) & (figures.placed > 0)
+		)
+		.groupby(figures.month, figures.stage, stage.sequence)
 		.run(as_dict=True)
 	)
 	stages = sorted({(row.sequence or 0, row.stage or "") for row in rows})
-	counts = {(row.month, row.stage or ""): row.orders for row in rows}
+	counts = {(row.month, row.stage or ""): int(row.orders) for row in rows}
 	return {
 		"labels": month_labels(keys),
 		"datasets": [
@@ -58,22 +62,24 @@ def orders_by_month_and_stage(customer: str) -> dict:
 			}
 			for _sequence, name in stages
 		],
-		"total": sum(row.orders for row in rows),
+		"total": sum(int(row.orders) for row in rows),
 	}
 
 
 def spend_by_month(customer: str) -> dict:
-	"""Invoiced (submitted) totals per month of posting."""
+	"""Invoiced (submitted) totals per month of posting, from the figures invoices keep as they are
+	submitted and cancelled (invoices/spend_figures.py)."""
 	start, keys = month_window()
-	invoice = frappe.qb.DocType("Invoice")
-	month = DateFormat(invoice.posting_date, "%Y-%m")
+	figures = frappe.qb.DocType("Invoice Month Figure")
+	month = DateFormat(figures.month, "%Y-%m")
 	spend = dict(
-		frappe.qb.from_(invoice)
-		.select(month, Sum(invoice.total))
+		frappe.qb.from_(figures)
+		.select(month, figures.spend)
 		.where(
-			_scope(invoice, "Invoice", customer) & (invoice.docstatus == 1) & (invoice.posting_date >= start)
+			_scope(figures, "Invoice Month Figure", customer)
+			& (figures.month >= start)
+			& (figures.invoices > 0)
 		)
-		.groupby(month)
 		.run()
 	)
 	values = [flt(spend.get(key), 2) for key in keys]
@@ -129,27 +135,36 @@ def stage_durations(customer: str) -> dict:
 
 
 def on_time_delivery(customer: str) -> dict:
-	"""Orders delivered each month that had an expected date, and how many of them by that date."""
+	"""Orders delivered each month that had an expected date, and how many of them by that date (from the
+	kept counts, as orders by month)."""
 	start, keys = month_window()
-	order = frappe.qb.DocType("Order")
-	month = DateFormat(order.actual_date, "%Y-%m")
-	on_time = (order.actual_date <= order.expected_date).as_("on_time")
+	figures = frappe.qb.DocType("Order Month Figure")
+	month = DateFormat(figures.month, "%Y-%m")
 	rows = {
 		row.month: row
-		for row in frappe.qb.from_(order)
-		.select(month.as_("month"), Count("*").as_("delivered"), Sum(on_time).as_("on_time"))
-		.where(
-			_scope(order, "Order", customer) & (order.actual_date >= start) & order.expected_date.isnotnull()
+		for row in frappe.qb.from_(figures)
+		.select(
+			month.as_("month"),
+			Sum(figures.delivered).as_("delivered"),
+			Sum(figures.on_time).as_("on_time"),
 		)
-		.groupby(month)
+		.where(
+			_scope(figures, "Order Month Figure", customer)
+			& (figures.month >= start)
+			& (figures.delivered > 0)
+		)
+		.groupby(figures.month)
 		.run(as_dict=True)
 	}
-	delivered = sum(row.delivered for row in rows.values())
+	delivered = sum(int(row.delivered) for row in rows.values())
 	punctual = sum(int(row.on_time or 0) for row in rows.values())
 	return {
 		"labels": month_labels(keys),
 		"datasets": [
-			{"name": _("Delivered"), "values": [rows[key].delivered if key in rows else 0 for key in keys]},
+			{
+				"name": _("Delivered"),
+				"values": [int(rows[key].delivered) if key in rows else 0 for key in keys],
+			},
 			{
 				"name": _("On time"),
 				"values": [int(rows[key].on_time or 0) if key in rows else 0 for key in keys],
