@@ -576,7 +576,8 @@ class Generator:
 			progress,
 		)
 		self.insert("Invoice Item", (*self.CHILD_FIELDS, "item_name", "qty", "rate", "amount"), item_rows)
-		INVOICE_MONTHS.add(spend)
+		# totals summed in floating point, stored to the cent as the invoices' own
+		INVOICE_MONTHS.add({key: (invoices, flt(total, 2)) for key, (invoices, total) in spend.items()})
 		progress.finish()
 
 	def invoice_state(self, want: str | None, total: float, due, on_date) -> tuple[int, float]:
