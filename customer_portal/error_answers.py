@@ -1,4 +1,4 @@
-"""Database errors stay on the server, and an outage is a clear "try again shortly" (`after_request`).
+"""Database errors stay on the server, and an outage is a clear "try again shortly".
 
 Frappe v15 answers a query the database refuses (a sort order or a field name a client made up, a
 negative page length) with the exception's class (`ProgrammingError`, `OperationalError`) and, in
@@ -12,11 +12,15 @@ import sys
 import frappe
 from frappe import _, _lt
 from markupsafe import escape
+from werkzeug.wrappers import Response
 
 from customer_portal.permissions import is_unrestricted
 
 DATABASE_ERRORS = frozenset({"ProgrammingError", "OperationalError", "InternalError"})
 RETRY_AFTER_SECONDS = 30
+# MariaDB client errors of a server that cannot be reached: can't connect, gone away, lost connection,
+# server shutdown in progress
+LOST_DATABASE = frozenset({(2003,), (2006,), (2013,), (1053,)})
 
 
 def answer_outages(response=None, request=None) -> None:
@@ -28,8 +32,12 @@ def answer_outages(response=None, request=None) -> None:
 		return
 	if services_reachable():
 		return
+	write_outage_answer(response, as_json=response.mimetype == "application/json")
+
+
+def write_outage_answer(response: Response, as_json: bool) -> None:
 	title, message = outage_text()
-	if response.mimetype == "application/json":
+	if as_json:
 		response.set_data(
 			json.dumps(
 				{
@@ -40,11 +48,109 @@ def answer_outages(response=None, request=None) -> None:
 				}
 			)
 		)
+		response.mimetype = "application/json"
 	else:
 		response.set_data(outage_page(title, message))
 		response.mimetype = "text/html"
 	response.status_code = 503
 	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+
+
+# Frappe's own handler, kept by use_outage_exception_handler
+frappes_handle_exception = None
+
+
+def use_outage_exception_handler() -> None:
+	"""`before_request`: Frappe's request handler sends its failures through this module's
+	`handle_exception` (once per worker).
+
+	Frappe v15 has no hook for a failure its own error handling cannot answer, and while MariaDB is
+	unreachable that is every failure: the error page resolves redirects and reads settings from the
+	database, and `frappe.app.application` rolls back over the lost connection after it. The exception
+	then leaves Frappe's handler and gunicorn answers a bare "Internal Server Error". Frappe looks its
+	handler up on each failure, so the portal's takes its place (later Frappe versions restructure
+	this rollback: frappe/frappe#32980)."""
+	global frappes_handle_exception
+	import frappe.app
+
+	if frappe.app.handle_exception is not handle_exception:
+		frappes_handle_exception = frappe.app.handle_exception
+		frappe.app.handle_exception = handle_exception
+
+
+def handle_exception(exception: Exception) -> Response:
+	"""Frappe's answer to a failed request, unless the failure is a service that could not be reached
+	or a service it needs to answer cannot be reached: then the outage answer, without a template, a
+	translation from the database or a rollback."""
+	if not lost_a_service(exception) and database_reachable():
+		try:
+			return frappes_handle_exception(exception)
+		except Exception:
+			if services_reachable():
+				raise
+	frappe.logger("customer_portal").warning(
+		"A service cannot be reached: answered 503 (%s: %s)", type(exception).__name__, exception
+	)
+	# the answer first: loading its translations may connect again (frappe.get_installed_apps)
+	response = outage_response()
+	if not database_reachable():
+		forget_database()
+	return response
+
+
+def lost_a_service(exception: BaseException) -> bool:
+	"""Whether the request failed because Redis or MariaDB could not be reached (the service may answer
+	again by the time the answer is written: the answer is still "try again shortly")."""
+	import pymysql
+	import redis
+
+	for failure in (exception, exception.__cause__):
+		if isinstance(failure, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+			return True
+		if isinstance(failure, pymysql.err.InterfaceError):
+			return True
+		if isinstance(failure, pymysql.err.OperationalError) and failure.args[:1] in LOST_DATABASE:
+			return True
+	return False
+
+
+def outage_response() -> Response:
+	response = Response()
+	write_outage_answer(response, as_json=wants_json())
+	return response
+
+
+def wants_json() -> bool:
+	"""Frappe's rule (`frappe.app.handle_exception`) for answering a failure as JSON."""
+	request = frappe.local.request
+	accept = request.headers.get("Accept") or ""
+	ajax = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+	return bool(accept and (ajax or "application/json" in accept)) or (
+		request.path.startswith("/api/") and not accept.startswith("text")
+	)
+
+
+def database_reachable() -> bool:
+	"""Whether this request's database connection answers (a lost one does not, even once MariaDB is
+	back: its transaction is gone)."""
+	if not getattr(frappe.local, "db", None):
+		return False
+	try:
+		frappe.db.sql("select 1")
+	except Exception:  # any failure to answer is the outage this is asked about
+		return False
+	return True
+
+
+def forget_database() -> None:
+	"""The request goes on without a database: Frappe skips its rollback when there is none, and the
+	server discarded the lost connection's transaction already."""
+	db = frappe.local.db
+	frappe.local.db = None
+	try:
+		db.close()
+	except Exception:  # closing a connection that is already gone
+		pass
 
 
 def outage_text() -> tuple[str, str]:
@@ -75,12 +181,9 @@ def services_reachable() -> bool:
 	try:
 		frappe.cache.ping()
 		get_redis_conn().ping()
-		if not getattr(frappe.local, "db", None):
-			return False
-		frappe.db.sql("select 1")
 	except Exception:  # any failure to answer is the outage this is asked about
 		return False
-	return True
+	return database_reachable()
 
 
 def log_page_failure(context) -> None:

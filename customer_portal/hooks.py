@@ -98,9 +98,12 @@ update_website_context = [
 	"customer_portal.error_answers.log_page_failure",
 ]
 
-# The client address comes from X-Forwarded-For only behind proxies the site trusts (accounts/client_ip.py);
-# private file URLs and REST deletes: another customer's record answers like a missing one
+# A failure Frappe's error handling cannot answer while MariaDB or Redis is down is a 503 to try again
+# shortly, not gunicorn's bare 500 (error_answers.py); the client address comes from X-Forwarded-For only
+# behind proxies the site trusts (accounts/client_ip.py); private file URLs and REST deletes: another
+# customer's record answers like a missing one
 before_request = [
+	"customer_portal.error_answers.use_outage_exception_handler",
 	"customer_portal.accounts.client_ip.use_client_ip",
 	"customer_portal.accounts.sessions.enforce",
 	"customer_portal.portal.locale.use_user_language",

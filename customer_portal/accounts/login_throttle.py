@@ -176,6 +176,9 @@ def after_sign_in(response=None, request=None) -> None:
 	refused sign-in tells the client when it may try again."""
 	if response is None or request is None or response.status_code < 400 or not is_sign_in(request):
 		return
+	if response.status_code == 503:
+		# an outage answered the sign-in: nothing was checked, so nothing was refused
+		return
 	user = frappe.form_dict.get("usr") or None
 	login_failed(user)
 	seconds = frappe.local.flags.get("login_retry_after") or wait_seconds(user, client_ip(request))

@@ -1,0 +1,115 @@
+import json
+import socket
+
+import frappe
+import frappe.app
+from frappe.database import get_db
+from frappe.tests.utils import FrappeTestCase
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from customer_portal import error_answers
+
+OUTAGE_MESSAGE = "one of its services is restarting"
+
+
+def unused_port() -> int:
+	"""A loopback port nothing listens on."""
+	with socket.socket() as probe:
+		probe.bind(("127.0.0.1", 0))
+		return probe.getsockname()[1]
+
+
+class TestOutageAnswers(FrappeTestCase):
+	"""Frappe's error handling needs the database: while MariaDB cannot be reached, a failed request
+	left Frappe's handler with a second exception and gunicorn answered a bare 500 (the soak's MariaDB
+	restarts). These drive the handler Frappe calls with a connection that really cannot answer."""
+
+	def setUp(self):
+		self.kept = {name: getattr(frappe.local, name, None) for name in ("db", "request", "response")}
+		self.addCleanup(setattr, frappe.app, "handle_exception", frappe.app.handle_exception)
+		error_answers.use_outage_exception_handler()
+
+	def tearDown(self):
+		for name, value in self.kept.items():
+			setattr(frappe.local, name, value)
+		frappe.clear_messages()
+
+	def site_database(self, port=None):
+		conf = frappe.conf
+		return get_db(
+			host=conf.db_host,
+			port=port or conf.db_port,
+			user=conf.db_name,
+			password=conf.db_password,
+			cur_db_name=conf.db_name,
+		)
+
+	def answer_to_a_failed_query(self, path: str, accept: str):
+		"""What Frappe's request handler answers when a query of the request fails."""
+		frappe.local.request = Request(EnvironBuilder(path=path, headers={"Accept": accept}).get_environ())
+		frappe.local.is_ajax = False
+		frappe.local.response = frappe._dict(docs=[])
+		try:
+			frappe.db.sql("select name from tabUser limit 1")
+		except Exception as failure:
+			return frappe.app.handle_exception(failure)
+		self.fail("the query answered")
+
+	def test_frappe_calls_the_portals_handler_once_installed(self):
+		error_answers.use_outage_exception_handler()  # a second request of the same worker
+		self.assertIs(frappe.app.handle_exception, error_answers.handle_exception)
+		self.assertIsNot(error_answers.frappes_handle_exception, error_answers.handle_exception)
+
+	def test_a_page_while_mariadb_is_down_is_the_outage_page(self):
+		frappe.local.db = self.site_database(port=unused_port())
+		response = self.answer_to_a_failed_query("/portal/orders", "text/html")
+		self.assertEqual(response.status_code, 503)
+		self.assertEqual(response.headers["Retry-After"], "30")
+		self.assertEqual(response.mimetype, "text/html")
+		page = response.get_data(as_text=True)
+		self.assertIn(OUTAGE_MESSAGE, page)
+		self.assertNotIn("Traceback", page)
+		# nothing left for Frappe to roll back over the connection that cannot answer
+		self.assertIsNone(frappe.local.db)
+
+	def test_an_api_call_over_a_lost_connection_is_the_outage_answer(self):
+		"""MariaDB shutting down ends the connections of requests in flight; the request's own
+		connection is gone even when the server answers again."""
+		lost = self.site_database()
+		connection_id = lost.sql("select connection_id()")[0][0]
+		self.kept["db"].sql("kill %s", connection_id)
+		frappe.local.db = lost
+		response = self.answer_to_a_failed_query("/api/method/customer_portal.api.account.whoami", "*/*")
+		self.assertEqual(response.status_code, 503)
+		self.assertEqual(response.mimetype, "application/json")
+		answer = json.loads(response.get_data())
+		self.assertEqual(answer["exc_type"], "ServiceUnavailable")
+		self.assertIn(OUTAGE_MESSAGE, answer["_server_messages"])
+		self.assertIsNone(frappe.local.db)
+		self.assertTrue(self.kept["db"].sql("select 1"))  # the server itself still answers
+
+	def test_a_redis_failure_is_the_outage_answer_even_once_redis_answers_again(self):
+		"""Redis restarted between the failure and the answer: the client should still try again."""
+		import redis
+
+		frappe.local.request = Request(EnvironBuilder(path="/api/method/ping").get_environ())
+		try:
+			redis.Redis(host="127.0.0.1", port=unused_port()).ping()
+		except redis.exceptions.ConnectionError as failure:
+			response = frappe.app.handle_exception(failure)
+		self.assertEqual(response.status_code, 503)
+		self.assertEqual(json.loads(response.get_data())["exc_type"], "ServiceUnavailable")
+		self.assertIs(frappe.local.db, self.kept["db"])  # the database answers: Frappe rolls back as usual
+
+	def test_frappes_answer_stands_while_the_database_answers(self):
+		frappe.local.request = Request(EnvironBuilder(path="/api/resource/Order/missing").get_environ())
+		frappe.local.is_ajax = False
+		frappe.local.response = frappe._dict(docs=[])
+		try:
+			frappe.get_doc("Order", "missing")
+		except frappe.DoesNotExistError as failure:
+			response = frappe.app.handle_exception(failure)
+		self.assertEqual(response.status_code, 404)
+		self.assertEqual(json.loads(response.get_data())["exc_type"], "DoesNotExistError")
+		self.assertIs(frappe.local.db, self.kept["db"])
