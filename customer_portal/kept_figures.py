@@ -21,9 +21,15 @@ class Figures:
 	counts: tuple[str, ...]  # the counters that say whether anything is left of a row
 
 	def add(self, changes: dict[tuple, tuple]) -> None:
-		"""Add each key's values (negative ones take away) to the stored row of that key."""
+		"""Add each key's values (negative ones take away) to the stored row of that key.
+
+		Rows are written in key order and only the rows written are cleaned up, so two saves of one
+		customer's records lock the same rows in the same order and never wait on each other in a cycle
+		(a cleanup of all of the customer's empty rows deadlocked concurrent stage changes)."""
 		rows = [
-			(frappe.generate_hash(length=20), *key, *values) for key, values in changes.items() if any(values)
+			(frappe.generate_hash(length=20), *key, *values)
+			for key, values in sorted(changes.items(), key=lambda change: tuple(map(str, change[0])))
+			if any(values)
 		]
 		if not rows:
 			return
@@ -41,11 +47,10 @@ class Figures:
 				[value for row in chunk for value in row],
 			)
 		counters = range(1 + len(self.keys), len(rows[0]))
-		if shrunk := sorted({row[1] for row in rows if any(row[i] < 0 for i in counters)}):
+		if shrunk := [row[1 : 1 + len(self.keys)] for row in rows if any(row[i] < 0 for i in counters)]:
 			empty = " and ".join(f"`{name}` <= 0" for name in self.counts)
-			frappe.db.sql(
-				f"delete from {table} where {empty} and customer in %(customers)s", {"customers": shrunk}
-			)
+			keys = ", ".join(f"`{name}`" for name in self.keys)
+			frappe.db.sql(f"delete from {table} where {empty} and ({keys}) in %(shrunk)s", {"shrunk": shrunk})
 
 	def accumulate(self, totals: dict[tuple, list], figures: dict[tuple, tuple]) -> None:
 		"""Add one record's figures to running totals, to `add` at once (many records written together: the
