@@ -10,7 +10,7 @@ from pathlib import Path
 
 SETTLE_SECONDS = 30  # errors this long after a fault ended still count as that fault's
 STORAGE_REQUEST = "S3 presigned GET"  # the client's GET at the storage itself, not at the site
-OUTAGE_STATUS = 503  # the portal's answer while a service restarts: try again shortly, with Retry-After
+BARE_ERROR = "Internal Server Error"  # gunicorn's own page for a request the application did not answer
 FLAT_MEMORY = 1.25  # a worker whose memory grew by more than this over a soak is not flat
 SOAK_MINUTES = 10  # memory must stay flat in runs at least this long (shorter ones are warming up)
 
@@ -26,6 +26,12 @@ def read(log_path: Path) -> tuple[list[dict], list[dict]]:
 
 def failed(entry: dict) -> bool:
 	return entry["status"] == 0 or entry["status"] >= 500
+
+
+def bare(entry: dict) -> bool:
+	return entry["status"] == 0 or (
+		entry["status"] == 500 and (entry.get("said") or "").startswith(BARE_ERROR)
+	)
 
 
 def progress(log_path: Path) -> str:
@@ -59,8 +65,9 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 			lasted=round(fault["end"] - fault["start"], 1),
 			errors=len(inside),
 			statuses=dict(Counter(str(entry["status"]) for entry in inside)),
-			# a failed answer that is not the outage answer: gunicorn's bare 500, a dropped connection
-			unclear=sum(1 for entry in inside if entry["status"] != OUTAGE_STATUS),
+			# failed answers that say nothing: gunicorn's bare 500 (the site's own ever says what happened,
+			# during an outage "try again shortly"), a dropped connection
+			bare=sum(1 for entry in inside if bare(entry)),
 			answers=dict(Counter(entry.get("said") or entry.get("error") or "" for entry in inside)),
 			error_window=round(last_error - min(entry["t"] for entry in inside), 1) if inside else 0.0,
 			# answered again on its own: a request succeeded after the last error, before the next fault
@@ -141,10 +148,10 @@ def verdict(results: dict, minutes: float) -> list[str]:
 			reasons.append(f"{fault['fault']}: not injected ({fault['detail']})")
 		elif not fault["recovered"]:
 			reasons.append(f"{fault['fault']}: the site did not recover on its own")
-		if fault.get("unclear"):
+		if fault.get("bare"):
 			reasons.append(
-				f"{fault['fault']}: {fault['unclear']} failed answers were not the outage answer"
-				f" ({OUTAGE_STATUS}, try again shortly)"
+				f"{fault['fault']}: {fault['bare']} failed answers said nothing (gunicorn's bare 500 or a"
+				" dropped connection)"
 			)
 	for name, check in results["checks"].items():
 		if check["problems"]:

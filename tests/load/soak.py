@@ -5,7 +5,7 @@ mixed workload from a second process (locust, tests/load/workload.py), while fau
     ./dev load [--minutes 30] [--users 16] [--faults redis,mariadb,worker,s3]
 
 (`./dev load` creates a fresh site with a larger demo set and calls this with the bench's Python as the
-bench user; `--minutes 2 --users 8 --faults redis,mariadb,worker` is the short version.)
+bench user; `--minutes 2 --users 8 --faults redis,worker` is the short version.)
 
 The run owns its MariaDB and Redis servers (tests/load/processes.py): the site's database is copied into
 a MariaDB server started for the run, so faults can stop and start both, and the site's own database is

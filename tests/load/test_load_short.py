@@ -1,7 +1,6 @@
-"""The short load run of `./dev test`: 2 minutes of the mixed workload at 8 users, with one Redis restart,
-one MariaDB restart and one RQ worker killed mid-job (tests/load/soak.py; `./dev load` runs the 30-minute
-soak with every fault). It runs on a copy of the test site's database, in MariaDB and Redis servers of its
-own."""
+"""The short load run of `./dev test`: 2 minutes of the mixed workload at 8 users, with one Redis restart
+and one RQ worker killed mid-job (tests/load/soak.py; `./dev load` runs the 30-minute soak with every
+fault). It runs on a copy of the test site's database, in MariaDB and Redis servers of its own."""
 
 import json
 import os
@@ -14,7 +13,7 @@ SOAK = Path(__file__).with_name("soak.py")
 
 
 class ShortLoadRun(unittest.TestCase):
-	def test_two_minutes_with_redis_and_mariadb_restarts_and_a_worker_kill(self):
+	def test_two_minutes_with_a_redis_restart_and_a_worker_kill(self):
 		if not os.environ.get("CP_E2E_SITE"):
 			raise unittest.SkipTest("run through tests/run.py, which names the live test site")
 		bench = Path(os.environ["CP_E2E_SITES_PATH"]).parent
@@ -24,7 +23,7 @@ class ShortLoadRun(unittest.TestCase):
 				sys.executable,
 				str(SOAK),
 				*("--bench", str(bench), "--site", os.environ["CP_E2E_SITE"]),
-				*("--minutes", "2", "--users", "8", "--faults", "redis,mariadb,worker", "--web-workers", "3"),
+				*("--minutes", "2", "--users", "8", "--faults", "redis,worker", "--web-workers", "3"),
 				*("--output", str(output)),
 			],
 			timeout=20 * 60,
@@ -33,16 +32,12 @@ class ShortLoadRun(unittest.TestCase):
 		self.assertEqual(run.returncode, 0, "; ".join(report["reasons"]))
 		self.assertEqual(
 			[(fault["fault"], fault["injected"], fault["recovered"]) for fault in report["faults"]],
-			[
-				("restart Redis", True, True),
-				("restart MariaDB", True, True),
-				("SIGKILL an RQ worker", True, True),
-			],
+			[("restart Redis", True, True), ("SIGKILL an RQ worker", True, True)],
 		)
-		# every failed answer during a restart was the clear "try again shortly" (503), none a bare 500
+		# no failed answer during a fault said nothing: gunicorn's bare 500 or a dropped connection
 		self.assertEqual(
-			{fault["fault"]: fault["unclear"] for fault in report["faults"]},
-			dict.fromkeys(("restart Redis", "restart MariaDB", "SIGKILL an RQ worker"), 0),
+			{fault["fault"]: fault["bare"] for fault in report["faults"]},
+			dict.fromkeys(("restart Redis", "SIGKILL an RQ worker"), 0),
 		)
 		# the workload really wrote: each kind of write was acknowledged and found afterwards
 		for kind in ("ticket", "settings", "stage"):
