@@ -26,11 +26,15 @@ LOST_DATABASE = frozenset({(2003,), (2006,), (2013,), (1053,)})
 def answer_outages(response=None, request=None) -> None:
 	"""A server error while Redis (cache or queue) or MariaDB cannot be reached becomes 503 with
 	Retry-After and a message saying to try again shortly, for everyone: Frappe would answer 500 with
-	the exception's class (`ConnectionError`, `InterfaceError`). The services are only asked after a
-	5xx, so the check costs nothing on a good answer."""
-	if response is None or response.status_code < 500 or response.status_code == 503:
+	the exception's class (`ConnectionError`, `InterfaceError`). So does an answer whose writes MariaDB
+	lost before they were committed (`sync_database`). The services are only asked after a 5xx, so the
+	check costs nothing on a good answer."""
+	if response is None or response.status_code == 503:
 		return
-	if services_reachable():
+	if frappe.local.flags.writes_not_kept:
+		write_outage_answer(response, as_json=wants_json())
+		return
+	if response.status_code < 500 or services_reachable():
 		return
 	write_outage_answer(response, as_json=response.mimetype == "application/json")
 
@@ -56,26 +60,72 @@ def write_outage_answer(response: Response, as_json: bool) -> None:
 	response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
 
 
-# Frappe's own handler, kept by use_outage_exception_handler
+# Frappe's own handlers, kept by use_outage_handlers
 frappes_handle_exception = None
+frappes_sync_database = None
 
 
-def use_outage_exception_handler() -> None:
+def use_outage_handlers() -> None:
 	"""`before_request`: Frappe's request handler sends its failures through this module's
-	`handle_exception` (once per worker).
+	`handle_exception`, and its closing commit or rollback through `sync_database` (once per worker).
 
 	Frappe v15 has no hook for a failure its own error handling cannot answer, and while MariaDB is
 	unreachable that is every failure: the error page resolves redirects and reads settings from the
-	database, and `frappe.app.application` rolls back over the lost connection after it. The exception
-	then leaves Frappe's handler and gunicorn answers a bare "Internal Server Error". Frappe looks its
-	handler up on each failure, so the portal's takes its place (later Frappe versions restructure
-	this rollback: frappe/frappe#32980)."""
-	global frappes_handle_exception
+	database, and `frappe.app.application` rolls back over the lost connection after it. Its closing
+	commit or rollback after a request that succeeded is outside any handler. The exception then leaves
+	Frappe and gunicorn answers a bare "Internal Server Error". Frappe looks both functions up when it
+	calls them, so the portal's take their place (later Frappe versions restructure this rollback:
+	frappe/frappe#32980)."""
+	global frappes_handle_exception, frappes_sync_database
 	import frappe.app
 
 	if frappe.app.handle_exception is not handle_exception:
 		frappes_handle_exception = frappe.app.handle_exception
 		frappe.app.handle_exception = handle_exception
+	if frappe.app.sync_database is not sync_database:
+		frappes_sync_database = frappe.app.sync_database
+		frappe.app.sync_database = sync_database
+
+
+def sync_database(rollback: bool) -> bool:
+	"""Frappe's commit (or rollback) at the end of a request that succeeded, unless MariaDB or Redis was
+	lost after the answer was made. A request whose writes could not be committed is answered 503 by
+	`answer_outages` (its answer would claim a change that was not kept); any other keeps its answer: a
+	read has nothing to lose, and when Redis refused what Frappe does around the commit (the jobs it
+	queues after it, the session's last-seen time) the writes are committed all the same: queueing
+	follow-up work is not the save (redis_outage.py)."""
+	import frappe.app
+
+	try:
+		return frappes_sync_database(rollback)
+	except Exception as exception:
+		if not lost_a_service(exception):
+			raise
+		request = frappe.local.request
+		committing = frappe.local.flags.commit or request.method in frappe.app.UNSAFE_HTTP_METHODS
+		kept = not committing or commit_what_is_left()
+		frappe.logger("customer_portal").warning(
+			"A service was lost at the end of %s %s (%s: %s): %s",
+			request.method,
+			request.path,
+			type(exception).__name__,
+			exception,
+			"its answer stands" if kept else "its writes were not kept: answered 503",
+		)
+		frappe.local.flags.writes_not_kept = not kept
+		if not database_reachable():
+			forget_database()
+		return False
+
+
+def commit_what_is_left() -> bool:
+	"""Commit the request's writes if the failed commit did not; False when MariaDB cannot take them (a
+	lost connection's transaction is gone)."""
+	try:
+		frappe.db.sql("commit")
+	except Exception:  # any failure to commit means the writes were not kept
+		return False
+	return True
 
 
 def handle_exception(exception: Exception) -> Response:

@@ -6,11 +6,13 @@ import frappe.app
 from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from customer_portal import error_answers
 
 OUTAGE_MESSAGE = "one of its services is restarting"
+# a row of Frappe's defaults table the write tests insert (and remove)
+SCRATCH = "customer-portal-outage-test"
 
 
 def unused_port() -> int:
@@ -28,11 +30,13 @@ class TestOutageAnswers(FrappeTestCase):
 	def setUp(self):
 		self.kept = {name: getattr(frappe.local, name, None) for name in ("db", "request", "response")}
 		self.addCleanup(setattr, frappe.app, "handle_exception", frappe.app.handle_exception)
-		error_answers.use_outage_exception_handler()
+		self.addCleanup(setattr, frappe.app, "sync_database", frappe.app.sync_database)
+		error_answers.use_outage_handlers()
 
 	def tearDown(self):
 		for name, value in self.kept.items():
 			setattr(frappe.local, name, value)
+		frappe.local.flags.pop("writes_not_kept", None)
 		frappe.clear_messages()
 
 	def site_database(self, port=None):
@@ -44,6 +48,39 @@ class TestOutageAnswers(FrappeTestCase):
 			password=conf.db_password,
 			cur_db_name=conf.db_name,
 		)
+
+	def lost_connection(self):
+		"""A connection of the site's that MariaDB ended (as a restart ends every connection)."""
+		lost = self.site_database()
+		connection_id = lost.sql("select connection_id()")[0][0]
+		self.kept["db"].sql("kill %s", connection_id)
+		return lost
+
+	def scratch_row_stored(self) -> bool:
+		"""Whether the scratch row is committed (a new connection: this test's own reads an older
+		snapshot)."""
+		reader = self.site_database()
+		try:
+			return bool(reader.sql("select name from `tabDefaultValue` where name = %s", SCRATCH))
+		finally:
+			reader.close()
+
+	def remove_scratch_row(self):
+		cleaner = self.site_database()
+		cleaner.sql("delete from `tabDefaultValue` where name = %s", SCRATCH)
+		cleaner.commit()
+		cleaner.close()
+
+	def end_of_request(self, method: str, answer: Response) -> Response:
+		"""What Frappe does after a request that succeeded: its commit or rollback, then the
+		after_request hooks on the answer."""
+		frappe.local.request = Request(
+			EnvironBuilder(path="/api/method/customer_portal.api.account.whoami", method=method).get_environ()
+		)
+		frappe.local.flags.writes_not_kept = None
+		self.assertFalse(frappe.app.sync_database(True))
+		error_answers.answer_outages(response=answer)
+		return answer
 
 	def answer_to_a_failed_query(self, path: str, accept: str):
 		"""What Frappe's request handler answers when a query of the request fails."""
@@ -57,9 +94,11 @@ class TestOutageAnswers(FrappeTestCase):
 		self.fail("the query answered")
 
 	def test_frappe_calls_the_portals_handler_once_installed(self):
-		error_answers.use_outage_exception_handler()  # a second request of the same worker
+		error_answers.use_outage_handlers()  # a second request of the same worker
 		self.assertIs(frappe.app.handle_exception, error_answers.handle_exception)
 		self.assertIsNot(error_answers.frappes_handle_exception, error_answers.handle_exception)
+		self.assertIs(frappe.app.sync_database, error_answers.sync_database)
+		self.assertIsNot(error_answers.frappes_sync_database, error_answers.sync_database)
 
 	def test_a_page_while_mariadb_is_down_is_the_outage_page(self):
 		frappe.local.db = self.site_database(port=unused_port())
@@ -76,10 +115,7 @@ class TestOutageAnswers(FrappeTestCase):
 	def test_an_api_call_over_a_lost_connection_is_the_outage_answer(self):
 		"""MariaDB shutting down ends the connections of requests in flight; the request's own
 		connection is gone even when the server answers again."""
-		lost = self.site_database()
-		connection_id = lost.sql("select connection_id()")[0][0]
-		self.kept["db"].sql("kill %s", connection_id)
-		frappe.local.db = lost
+		frappe.local.db = self.lost_connection()
 		response = self.answer_to_a_failed_query("/api/method/customer_portal.api.account.whoami", "*/*")
 		self.assertEqual(response.status_code, 503)
 		self.assertEqual(response.mimetype, "application/json")
@@ -113,3 +149,48 @@ class TestOutageAnswers(FrappeTestCase):
 		self.assertEqual(response.status_code, 404)
 		self.assertEqual(json.loads(response.get_data())["exc_type"], "DoesNotExistError")
 		self.assertIs(frappe.local.db, self.kept["db"])
+
+	def test_a_read_whose_connection_is_lost_after_its_answer_keeps_its_answer(self):
+		"""MariaDB restarting after a page was made: Frappe's closing rollback failed outside any handler
+		(gunicorn's bare 500); the page is what was asked for, and nothing was written."""
+		frappe.local.db = self.lost_connection()
+		answer = self.end_of_request("GET", Response('{"message": "ok"}', mimetype="application/json"))
+		self.assertEqual(answer.status_code, 200)
+		self.assertEqual(json.loads(answer.get_data()), {"message": "ok"})
+		self.assertIsNone(frappe.local.db)  # nothing left for Frappe to roll back over it
+
+	def test_a_write_mariadb_lost_before_its_commit_is_the_outage_answer(self):
+		lost = self.site_database()
+		lost.sql(
+			"insert into `tabDefaultValue` (name, parent, defkey, defvalue) values (%s, %s, %s, %s)",
+			(SCRATCH, "__default", SCRATCH, "lost"),
+		)
+		self.kept["db"].sql("kill %s", lost.sql("select connection_id()")[0][0])
+		frappe.local.db = lost
+		answer = self.end_of_request("POST", Response('{"message": "saved"}', mimetype="application/json"))
+		self.assertEqual(answer.status_code, 503)
+		self.assertEqual(answer.headers["Retry-After"], "30")
+		self.assertEqual(json.loads(answer.get_data())["exc_type"], "ServiceUnavailable")
+		self.assertIsNone(frappe.local.db)
+		self.assertFalse(self.scratch_row_stored())
+
+	def test_a_write_whose_follow_up_job_redis_refuses_is_kept_and_answered(self):
+		"""Frappe queues jobs after its commit; Redis refusing one raised from the commit, past Frappe's
+		error handling."""
+		import redis
+
+		def queue_a_job():
+			redis.Redis(host="127.0.0.1", port=unused_port()).ping()
+
+		writer = self.site_database()
+		self.addCleanup(self.remove_scratch_row)
+		writer.sql(
+			"insert into `tabDefaultValue` (name, parent, defkey, defvalue) values (%s, %s, %s, %s)",
+			(SCRATCH, "__default", SCRATCH, "kept"),
+		)
+		writer.after_commit.add(queue_a_job)
+		frappe.local.db = writer
+		answer = self.end_of_request("POST", Response('{"message": "saved"}', mimetype="application/json"))
+		self.assertEqual(answer.status_code, 200)
+		self.assertIs(frappe.local.db, writer)  # still answers: Frappe goes on with it
+		self.assertTrue(self.kept["db"].sql("select name from `tabDefaultValue` where name = %s", SCRATCH))
