@@ -103,7 +103,7 @@ update_website_context = [
 # behind proxies the site trusts (accounts/client_ip.py); private file URLs and REST deletes: another
 # customer's record answers like a missing one
 before_request = [
-	"customer_portal.error_answers.use_outage_exception_handler",
+	"customer_portal.error_answers.use_outage_handlers",
 	"customer_portal.accounts.client_ip.use_client_ip",
 	"customer_portal.accounts.sessions.enforce",
 	"customer_portal.portal.locale.use_user_language",
@@ -211,6 +211,10 @@ doc_events = {
 	},
 }
 
+# each email is handed to the SMTP server the way Frappe does it, and the server's acceptance kept in Redis,
+# so an email left "Sending" by a failure is neither lost nor sent twice (notifications/email_handover.py)
+override_email_send = "customer_portal.notifications.email_handover.send"
+
 scheduler_events = {
 	"daily": [
 		"customer_portal.customer_portal.doctype.invoice.invoice.mark_overdue_invoices",
@@ -224,7 +228,11 @@ scheduler_events = {
 			"customer_portal.notifications.digests.send_weekly_digests",
 		],
 		# events whose fan-out did not commit (a worker died) are queued again
-		"*/5 * * * *": ["customer_portal.notifications.dispatch.requeue_pending_events"],
+		"*/5 * * * *": [
+			"customer_portal.notifications.dispatch.requeue_pending_events",
+			# emails a lost database or a killed worker left "Sending" (notifications/email_handover.py)
+			"customer_portal.notifications.email_handover.release_stalled_emails",
+		],
 		# the activity log's hash chain is extended every minute
 		"* * * * *": ["customer_portal.activity.log.seal_entries"],
 	},

@@ -36,7 +36,8 @@ import verify
 
 LOAD = Path(__file__).resolve().parent
 WARM_UP_SHARE, WARM_UP_LIMIT = 0.1, 300  # a tenth of the run, at most 5 minutes
-DRAIN_SECONDS = 480  # the scheduler's requeue of stranded events runs every 5 minutes
+# every 5 minutes the scheduler requeues stranded events and finishes emails left "Sending" for 5 minutes
+DRAIN_SECONDS = 720
 PASSWORD = "load-run-Password-2026!"
 
 
