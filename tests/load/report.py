@@ -34,6 +34,13 @@ def bare(entry: dict) -> bool:
 	)
 
 
+def in_window(entry: dict, window: tuple[float, float]) -> bool:
+	"""Whether a request was in flight during a fault's window: one that began before the fault and was
+	still waiting when the service went away fails with it (at 16 users a page can take seconds)."""
+	low, high = window
+	return entry["t"] <= high and entry["t"] + entry["ms"] / 1000 >= low
+
+
 def progress(log_path: Path) -> str:
 	requests, acks = read(log_path)
 	errors = sum(1 for entry in requests if failed(entry))
@@ -51,13 +58,13 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 	errors = [entry for entry in requests if failed(entry)]
 	windows = [(fault["start"] - 1, fault["end"] + SETTLE_SECONDS) for fault in faults]
 	for index, fault in enumerate(faults):
-		low, high = windows[index]
 		following = faults[index + 1]["start"] if index + 1 < len(faults) else ended
-		# an error belongs to the latest fault whose window holds it
+		# an error belongs to the latest fault whose window it overlaps
 		inside = [
 			entry
 			for entry in errors
-			if low <= entry["t"] <= high and (index + 1 == len(faults) or entry["t"] < following - 1)
+			if in_window(entry, windows[index])
+			and (index + 1 == len(faults) or not in_window(entry, windows[index + 1]))
 		]
 		last_error = max((entry["t"] + entry["ms"] / 1000 for entry in inside), default=fault["end"])
 		fault.update(
@@ -74,7 +81,7 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 			recovered=any(not failed(entry) and last_error < entry["t"] < following for entry in requests),
 			injected="no job ran" not in fault["detail"],
 		)
-	unexpected = [entry for entry in errors if not any(low <= entry["t"] <= high for low, high in windows)]
+	unexpected = [entry for entry in errors if not any(in_window(entry, window) for window in windows)]
 	by_name = defaultdict(list)
 	for entry in requests:
 		by_name[entry["name"]].append(entry)
