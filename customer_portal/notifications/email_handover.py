@@ -8,7 +8,9 @@ step (a restart) or the worker is killed, the row stays "Sending" for good: Frap
 So the portal hands each message over itself (Frappe's `override_email_send` hook, the same SMTP session
 Frappe opened) and, once the server has accepted it, keeps that fact in Redis for a day: Redis does not
 fail with MariaDB. `release_stalled_emails` (scheduler) then finishes each row left "Sending": a
-recipient the server accepted is "Sent", any other goes back to the queue. A message is sent twice only if
+recipient the server accepted is "Sent", any other goes back to the queue. The same record keeps a second
+flush that read the queue before the first sent an email (Frappe's scheduled flush runs beside the
+portal's) from sending it again. A message is sent twice only if
 the worker dies in the instant between the server's acceptance and the Redis write, or Redis and MariaDB
 fail at once.
 """
@@ -29,10 +31,19 @@ def send(queue, sender: str, recipient: str, message: bytes) -> None:
 	test email send nothing), and then the server's acceptance remembered."""
 	if frappe.flags.in_test and not frappe.flags.testing_email:
 		return
+	key = handed_over_key(queue.name, recipient)
+	with unless_redis_is_down("the check for an email the SMTP server accepted before"):
+		if frappe.cache.get(key):
+			# a flush that read the queue before another sent it (Frappe's scheduled flush runs beside
+			# the portal's): the server has it, and Frappe records it as sent
+			frappe.logger("customer_portal").warning(
+				"Email %s to %s was accepted by the SMTP server before: not sent again", queue.name, recipient
+			)
+			return
 	session = queue.get_email_account(raise_error=True).get_smtp_server().session
 	session.sendmail(from_addr=sender, to_addrs=recipient, msg=message.decode("utf-8").encode())
 	with unless_redis_is_down("the record of an email the SMTP server accepted"):
-		frappe.cache.set(handed_over_key(queue.name, recipient), 1, ex=HANDED_OVER_KEPT_SECONDS)
+		frappe.cache.set(key, 1, ex=HANDED_OVER_KEPT_SECONDS)
 
 
 def handed_over_key(queue_name: str, recipient: str) -> str:

@@ -14,6 +14,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
 from customer_portal.notifications import email_handover
+from customer_portal.notifications.dispatch import email_flush_lock
 
 ACCOUNT = "Email Handover Tests"
 
@@ -111,13 +112,7 @@ class TestEmailHandover(FrappeTestCase):
 
 	def test_an_email_the_server_accepted_before_mariadb_was_lost_is_not_sent_again(self):
 		sent = self.queued_email()
-		doomed = get_db(
-			host=frappe.conf.db_host,
-			port=frappe.conf.db_port,
-			user=frappe.conf.db_name,
-			password=frappe.conf.db_password,
-			cur_db_name=frappe.conf.db_name,
-		)
+		doomed = self.site_connection()
 		kept = frappe.local.db
 		self.addCleanup(setattr, frappe.local, "db", kept)
 		connection_id = doomed.sql("select connection_id()")[0][0]
@@ -139,6 +134,44 @@ class TestEmailHandover(FrappeTestCase):
 		self.assertEqual(self.status(sent.name), ("Sent", "Sent"))
 		frappe.get_doc("Email Queue", sent.name).send()  # what a flush would do: nothing
 		self.assertEqual(self.received(sent.message_id), 1)
+
+	def site_connection(self):
+		return get_db(
+			host=frappe.conf.db_host,
+			port=frappe.conf.db_port,
+			user=frappe.conf.db_name,
+			password=frappe.conf.db_password,
+			cur_db_name=frappe.conf.db_name,
+		)
+
+	def test_an_email_a_second_flush_read_as_unsent_is_not_sent_again(self):
+		"""Frappe's scheduled flush runs beside the portal's: one that read the queue before the other
+		sent an email still sees it unsent."""
+		email = self.queued_email()
+		frappe.get_doc("Email Queue", email.name).send()
+		self.assertEqual(self.received(email.message_id), 1)
+		# what the second flush read
+		frappe.db.set_value("Email Queue", email.name, "status", "Not Sent")
+		frappe.db.set_value("Email Queue Recipient", {"parent": email.name}, "status", "Not Sent")
+		frappe.db.commit()
+		frappe.get_doc("Email Queue", email.name).send()
+		self.assertEqual(self.received(email.message_id), 1)
+		self.assertEqual(self.status(email.name), ("Sent", "Sent"))
+
+	def test_a_flush_that_waited_for_the_lock_reads_what_the_other_sent(self):
+		"""A flush job's transaction began before it waited for the lock; the emails the flush it waited
+		for sent must not look unsent to it (a load run sent one twice, 0.7 s apart)."""
+		email = self.queued_email()
+		self.assertEqual(frappe.db.get_value("Email Queue", email.name, "status"), "Not Sent")
+		other_flush = self.site_connection()
+		other_flush.sql("update `tabEmail Queue` set status = 'Sent' where name = %s", email.name)
+		other_flush.commit()
+		other_flush.close()
+		# this transaction's snapshot still has it unsent
+		self.assertEqual(frappe.db.get_value("Email Queue", email.name, "status"), "Not Sent")
+		with email_flush_lock() as locked:
+			self.assertTrue(locked)
+			self.assertEqual(frappe.db.get_value("Email Queue", email.name, "status"), "Sent")
 
 	def test_an_email_whose_worker_died_before_handing_it_over_is_sent_once(self):
 		stalled = self.queued_email()
