@@ -23,9 +23,10 @@ class Figures:
 	def add(self, changes: dict[tuple, tuple]) -> None:
 		"""Add each key's values (negative ones take away) to the stored row of that key.
 
-		Rows are written in key order and only the rows written are cleaned up, so two saves of one
-		customer's records lock the same rows in the same order and never wait on each other in a cycle
-		(a cleanup of all of the customer's empty rows deadlocked concurrent stage changes)."""
+		Rows are written in key order and only the rows written are cleaned up, by name, so two saves of
+		one customer's records lock the same rows in the same order and never wait on each other in a cycle
+		(a cleanup of all of the customer's empty rows deadlocked concurrent stage changes, and so did a
+		cleanup whose DELETE scanned the table)."""
 		rows = [
 			(frappe.generate_hash(length=20), *key, *values)
 			for key, values in sorted(changes.items(), key=lambda change: tuple(map(str, change[0])))
@@ -50,7 +51,15 @@ class Figures:
 		if shrunk := [row[1 : 1 + len(self.keys)] for row in rows if any(row[i] < 0 for i in counters)]:
 			empty = " and ".join(f"`{name}` <= 0" for name in self.counts)
 			keys = ", ".join(f"`{name}`" for name in self.keys)
-			frappe.db.sql(f"delete from {table} where {empty} and ({keys}) in %(shrunk)s", {"shrunk": shrunk})
+			# found with a plain read (this transaction sees its own rows as written), deleted by name: a
+			# DELETE with this condition may scan the table (MariaDB does for one key, and for a small
+			# table), locking every row it reads until the commit, and deadlocked concurrent saves
+			if gone := frappe.db.sql(
+				f"select name from {table} where {empty} and ({keys}) in %(shrunk)s",
+				{"shrunk": shrunk},
+				pluck=True,
+			):
+				frappe.db.sql(f"delete from {table} where name in %(gone)s", {"gone": gone})
 
 	def accumulate(self, totals: dict[tuple, list], figures: dict[tuple, tuple]) -> None:
 		"""Add one record's figures to running totals, to `add` at once (many records written together: the

@@ -1,10 +1,12 @@
 from collections import Counter
 
 import frappe
+from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate, today
 
 from customer_portal.invoices import spend_figures
+from customer_portal.kept_figures import ORDER_MONTHS
 from customer_portal.orders import month_figures
 from customer_portal.tests.fixtures import make_customer, make_invoice, make_order, make_stages
 
@@ -234,3 +236,69 @@ class TestSpendFigures(FrappeTestCase):
 		frappe.db.delete("Invoice Month Figure", {"customer": ("in", self.customers)})
 		spend_figures.rebuild(self.customers)
 		self.assertEqual(kept_spend(self.customers), expected)
+
+
+class TestConcurrentFigures(FrappeTestCase):
+	"""Two saves of one customer's records at once, on two connections of their own: a save that empties
+	a row must lock only the rows it wrote (its cleanup scanned the table and locked every row, and
+	concurrent stage changes deadlocked: a load run at 16 users)."""
+
+	def setUp(self):
+		self.customer = f"Concurrent Figures {frappe.generate_hash(length=6)}"
+		self.first, self.second = getdate("2026-01-01"), getdate("2026-02-01")
+		self.addCleanup(self.remove_rows)
+		self.on(
+			self.connection(),
+			lambda: self.add_and_commit(
+				{
+					(self.customer, self.first, "Received"): (1, 0, 0),
+					(self.customer, self.second, "Shipped"): (1, 0, 0),
+				}
+			),
+		)
+
+	def connection(self, lock_wait_seconds: int = 50):
+		conf = frappe.conf
+		connection = get_db(
+			host=conf.db_host,
+			port=conf.db_port,
+			user=conf.db_name,
+			password=conf.db_password,
+			cur_db_name=conf.db_name,
+		)
+		connection.sql("set session innodb_lock_wait_timeout = %s", lock_wait_seconds)
+		return connection
+
+	def on(self, connection, work):
+		kept = frappe.local.db
+		frappe.local.db = connection
+		try:
+			return work()
+		finally:
+			frappe.local.db = kept
+
+	def add_and_commit(self, changes):
+		ORDER_MONTHS.add(changes)
+		frappe.db.commit()
+
+	def remove_rows(self):
+		cleaner = self.connection()
+		cleaner.sql("delete from `tabOrder Month Figure` where customer = %s", self.customer)
+		cleaner.commit()
+		cleaner.close()
+
+	def test_emptying_a_row_does_not_hold_the_customers_other_rows(self):
+		emptying, other = self.connection(), self.connection(lock_wait_seconds=1)
+		self.on(emptying, lambda: ORDER_MONTHS.add({(self.customer, self.first, "Received"): (-1, 0, 0)}))
+		# the other save, while the first has not committed: a lock wait here is what deadlocked
+		self.on(other, lambda: self.add_and_commit({(self.customer, self.second, "Shipped"): (1, 0, 0)}))
+		emptying.commit()
+		reader = self.connection()
+		rows = reader.sql(
+			"select month, stage, placed from `tabOrder Month Figure` where customer = %s",
+			self.customer,
+			as_dict=True,
+		)
+		self.assertEqual(
+			[(getdate(row.month), row.stage, row.placed) for row in rows], [(self.second, "Shipped", 2)]
+		)
