@@ -205,6 +205,8 @@ doc_events = {
 	},
 	# a Workflow for Order drives its stage (orders/workflow.py)
 	"Workflow": {"validate": "customer_portal.orders.workflow.validate_order_workflow"},
+	# scheduled jobs stamped in a new site's provisional time zone run on time once it has its own
+	"System Settings": {"on_update": "customer_portal.setup.scheduled_jobs_clock.keep_jobs_on_time"},
 	"Web Form": {
 		"on_update": "customer_portal.request_guards.clear_web_form_routes",
 		"on_trash": "customer_portal.request_guards.clear_web_form_routes",
