@@ -1,5 +1,7 @@
 """Builders for test records. Each returns the name of what it made; nothing here commits."""
 
+import socket
+
 import frappe
 from frappe.utils import add_days, today
 
@@ -146,3 +148,10 @@ def share_written_in_the_database(user: str, doctype: str, name: str) -> str:
 		(share, user, doctype, name),
 	)
 	return share
+
+
+def unused_port() -> int:
+	"""A loopback port nothing listens on (until a test starts a server there)."""
+	with socket.socket() as probe:
+		probe.bind(("127.0.0.1", 0))
+		return probe.getsockname()[1]

@@ -1,5 +1,4 @@
 import email
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,14 +14,9 @@ from frappe.utils import add_to_date, get_bench_path, now_datetime
 
 from customer_portal.notifications import email_handover
 from customer_portal.notifications.dispatch import email_flush_lock
+from customer_portal.tests.fixtures import unused_port
 
 ACCOUNT = "Email Handover Tests"
-
-
-def free_port() -> int:
-	with socket.socket() as probe:
-		probe.bind(("127.0.0.1", 0))
-		return probe.getsockname()[1]
 
 
 class TestEmailHandover(FrappeTestCase):
@@ -34,7 +28,7 @@ class TestEmailHandover(FrappeTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		cls.folder = Path(tempfile.mkdtemp(prefix="handover-mail-"))
-		port = free_port()
+		port = unused_port()
 		sink = Path(frappe.get_app_path("customer_portal")).parent / "tests" / "mail_sink.py"
 		python = Path(get_bench_path()) / "test-tools" / "venv" / "bin" / "python"
 		cls.sink = subprocess.Popen(

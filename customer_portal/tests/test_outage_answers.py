@@ -1,5 +1,4 @@
 import json
-import socket
 
 import frappe
 import frappe.app
@@ -9,17 +8,11 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from customer_portal import error_answers
+from customer_portal.tests.fixtures import unused_port
 
 OUTAGE_MESSAGE = "one of its services is restarting"
 # a row of Frappe's defaults table the write tests insert (and remove)
 SCRATCH = "customer-portal-outage-test"
-
-
-def unused_port() -> int:
-	"""A loopback port nothing listens on."""
-	with socket.socket() as probe:
-		probe.bind(("127.0.0.1", 0))
-		return probe.getsockname()[1]
 
 
 class TestOutageAnswers(FrappeTestCase):

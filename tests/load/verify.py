@@ -111,14 +111,20 @@ def notifications(since: Since, mail_folder: Path) -> tuple[dict, list[str]]:
 					f"event {event.name}: {delivered[(event.name, user)]} notifications to {user}"
 				)
 
-	immediate = frappe.get_all(
-		"Portal Notification",
-		filters={
-			"event": ("in", [e.name for e in events] or [""]),
-			"email_status": ("in", ["Queued", "Sent"]),
-		},
-		fields=["user", "reference_name"],
-	)
+	# the immediate emails of the run's events, and those of earlier events that waited for an outgoing
+	# Email Account and were sent during the run (the scheduler's sweep, dispatch.send_waiting_emails)
+	immediate = {
+		row.name: row
+		for filters in (
+			{"event": ("in", [e.name for e in events] or [""])},
+			{"emailed_on": (">=", since.started)},
+		)
+		for row in frappe.get_all(
+			"Portal Notification",
+			filters={**filters, "email_status": ("in", ["Queued", "Sent"])},
+			fields=["name", "user", "reference_name"],
+		)
+	}.values()
 	queue = frappe.qb.DocType("Email Queue")
 	recipient = frappe.qb.DocType("Email Queue Recipient")
 	queued = (
