@@ -10,9 +10,8 @@ Frappe opened) and, once the server has accepted it, keeps that fact in Redis fo
 fail with MariaDB. `release_stalled_emails` (scheduler) then finishes each row left "Sending": a
 recipient the server accepted is "Sent", any other goes back to the queue. The same record keeps a second
 flush that read the queue before the first sent an email (Frappe's scheduled flush runs beside the
-portal's) from sending it again. A message is sent twice only if
-the worker dies in the instant between the server's acceptance and the Redis write, or Redis and MariaDB
-fail at once.
+portal's) from sending it again. A message is sent twice only if the worker dies in the instant between
+the server's acceptance and the Redis write, or Redis and MariaDB fail at once.
 """
 
 import frappe
@@ -86,18 +85,17 @@ def release_stalled_emails(older_than_seconds: int = STALLED_AFTER_SECONDS) -> i
 				update = update.set(queue.retry, queue.retry + 1)
 			# a row a sender finished meanwhile keeps its own status
 			update.where(queue.name.isin(names) & (queue.status == "Sending")).run()
-	frappe.db.commit()
 	requeued = len(finished["Partially Sent"]) + len(finished["Not Sent"])
+	if requeued:
+		from customer_portal.notifications.dispatch import flush_email_queue
+
+		flush_email_queue()  # queued once this commit is done
+	frappe.db.commit()
 	frappe.logger("customer_portal").warning(
 		"Emails left Sending: %s accepted by the SMTP server, marked Sent; %s queued again",
 		len(finished["Sent"]),
 		requeued,
 	)
-	if requeued:
-		from customer_portal.notifications.dispatch import flush_email_queue
-
-		flush_email_queue()
-		frappe.db.commit()  # runs the flush queued after the commit
 	return requeued
 
 

@@ -150,6 +150,21 @@ def share_written_in_the_database(user: str, doctype: str, name: str) -> str:
 	return share
 
 
+def site_connection(port: int | None = None):
+	"""A database connection of the site's own, beside the test's (which holds its open transaction):
+	for another session's writes, reads of what is committed, or a connection to kill."""
+	from frappe.database import get_db
+
+	conf = frappe.conf
+	return get_db(
+		host=conf.db_host,
+		port=port or conf.db_port,
+		user=conf.db_name,
+		password=conf.db_password,
+		cur_db_name=conf.db_name,
+	)
+
+
 def unused_port() -> int:
 	"""A loopback port nothing listens on (until a test starts a server there)."""
 	with socket.socket() as probe:

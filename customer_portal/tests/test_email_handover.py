@@ -8,13 +8,12 @@ from pathlib import Path
 
 import frappe
 import pymysql
-from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, get_bench_path, now_datetime
 
 from customer_portal.notifications import email_handover
 from customer_portal.notifications.dispatch import email_flush_lock
-from customer_portal.tests.fixtures import unused_port
+from customer_portal.tests.fixtures import site_connection, unused_port
 
 ACCOUNT = "Email Handover Tests"
 
@@ -106,7 +105,7 @@ class TestEmailHandover(FrappeTestCase):
 
 	def test_an_email_the_server_accepted_before_mariadb_was_lost_is_not_sent_again(self):
 		sent = self.queued_email()
-		doomed = self.site_connection()
+		doomed = site_connection()
 		kept = frappe.local.db
 		self.addCleanup(setattr, frappe.local, "db", kept)
 		connection_id = doomed.sql("select connection_id()")[0][0]
@@ -129,15 +128,6 @@ class TestEmailHandover(FrappeTestCase):
 		frappe.get_doc("Email Queue", sent.name).send()  # what a flush would do: nothing
 		self.assertEqual(self.received(sent.message_id), 1)
 
-	def site_connection(self):
-		return get_db(
-			host=frappe.conf.db_host,
-			port=frappe.conf.db_port,
-			user=frappe.conf.db_name,
-			password=frappe.conf.db_password,
-			cur_db_name=frappe.conf.db_name,
-		)
-
 	def test_an_email_a_second_flush_read_as_unsent_is_not_sent_again(self):
 		"""Frappe's scheduled flush runs beside the portal's: one that read the queue before the other
 		sent an email still sees it unsent."""
@@ -157,7 +147,7 @@ class TestEmailHandover(FrappeTestCase):
 		for sent must not look unsent to it (a load run sent one twice, 0.7 s apart)."""
 		email = self.queued_email()
 		self.assertEqual(frappe.db.get_value("Email Queue", email.name, "status"), "Not Sent")
-		other_flush = self.site_connection()
+		other_flush = site_connection()
 		other_flush.sql("update `tabEmail Queue` set status = 'Sent' where name = %s", email.name)
 		other_flush.commit()
 		other_flush.close()

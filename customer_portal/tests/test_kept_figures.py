@@ -1,14 +1,19 @@
 from collections import Counter
 
 import frappe
-from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate, today
 
 from customer_portal.invoices import spend_figures
 from customer_portal.kept_figures import ORDER_MONTHS
 from customer_portal.orders import month_figures
-from customer_portal.tests.fixtures import make_customer, make_invoice, make_order, make_stages
+from customer_portal.tests.fixtures import (
+	make_customer,
+	make_invoice,
+	make_order,
+	make_stages,
+	site_connection,
+)
 
 
 def from_orders(customers: tuple[str, ...]) -> dict:
@@ -258,14 +263,7 @@ class TestConcurrentFigures(FrappeTestCase):
 		)
 
 	def connection(self, lock_wait_seconds: int = 50):
-		conf = frappe.conf
-		connection = get_db(
-			host=conf.db_host,
-			port=conf.db_port,
-			user=conf.db_name,
-			password=conf.db_password,
-			cur_db_name=conf.db_name,
-		)
+		connection = site_connection()
 		connection.sql("set session innodb_lock_wait_timeout = %s", lock_wait_seconds)
 		return connection
 

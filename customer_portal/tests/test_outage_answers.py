@@ -2,13 +2,12 @@ import json
 
 import frappe
 import frappe.app
-from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from customer_portal import error_answers
-from customer_portal.tests.fixtures import unused_port
+from customer_portal.tests.fixtures import site_connection, unused_port
 
 OUTAGE_MESSAGE = "one of its services is restarting"
 # a row of Frappe's defaults table the write tests insert (and remove)
@@ -32,19 +31,9 @@ class TestOutageAnswers(FrappeTestCase):
 		frappe.local.flags.pop("writes_not_kept", None)
 		frappe.clear_messages()
 
-	def site_database(self, port=None):
-		conf = frappe.conf
-		return get_db(
-			host=conf.db_host,
-			port=port or conf.db_port,
-			user=conf.db_name,
-			password=conf.db_password,
-			cur_db_name=conf.db_name,
-		)
-
 	def lost_connection(self):
 		"""A connection of the site's that MariaDB ended (as a restart ends every connection)."""
-		lost = self.site_database()
+		lost = site_connection()
 		connection_id = lost.sql("select connection_id()")[0][0]
 		self.kept["db"].sql("kill %s", connection_id)
 		return lost
@@ -52,14 +41,14 @@ class TestOutageAnswers(FrappeTestCase):
 	def scratch_row_stored(self) -> bool:
 		"""Whether the scratch row is committed (a new connection: this test's own reads an older
 		snapshot)."""
-		reader = self.site_database()
+		reader = site_connection()
 		try:
 			return bool(reader.sql("select name from `tabDefaultValue` where name = %s", SCRATCH))
 		finally:
 			reader.close()
 
 	def remove_scratch_row(self):
-		cleaner = self.site_database()
+		cleaner = site_connection()
 		cleaner.sql("delete from `tabDefaultValue` where name = %s", SCRATCH)
 		cleaner.commit()
 		cleaner.close()
@@ -94,7 +83,7 @@ class TestOutageAnswers(FrappeTestCase):
 		self.assertIsNot(error_answers.frappes_sync_database, error_answers.sync_database)
 
 	def test_a_page_while_mariadb_is_down_is_the_outage_page(self):
-		frappe.local.db = self.site_database(port=unused_port())
+		frappe.local.db = site_connection(port=unused_port())
 		response = self.answer_to_a_failed_query("/portal/orders", "text/html")
 		self.assertEqual(response.status_code, 503)
 		self.assertEqual(response.headers["Retry-After"], "30")
@@ -153,7 +142,7 @@ class TestOutageAnswers(FrappeTestCase):
 		self.assertIsNone(frappe.local.db)  # nothing left for Frappe to roll back over it
 
 	def test_a_write_mariadb_lost_before_its_commit_is_the_outage_answer(self):
-		lost = self.site_database()
+		lost = site_connection()
 		lost.sql(
 			"insert into `tabDefaultValue` (name, parent, defkey, defvalue) values (%s, %s, %s, %s)",
 			(SCRATCH, "__default", SCRATCH, "lost"),
@@ -175,7 +164,7 @@ class TestOutageAnswers(FrappeTestCase):
 		def queue_a_job():
 			redis.Redis(host="127.0.0.1", port=unused_port()).ping()
 
-		writer = self.site_database()
+		writer = site_connection()
 		self.addCleanup(self.remove_scratch_row)
 		writer.sql(
 			"insert into `tabDefaultValue` (name, parent, defkey, defvalue) values (%s, %s, %s, %s)",
