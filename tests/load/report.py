@@ -72,7 +72,7 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 			lasted=round(fault["end"] - fault["start"], 1),
 			errors=len(inside),
 			statuses=dict(Counter(str(entry["status"]) for entry in inside)),
-			# failed answers that say nothing: gunicorn's bare 500 (the site's own ever says what happened,
+			# failed answers that say nothing: gunicorn's bare 500 (the site's own always says what happened,
 			# during an outage "try again shortly"), a dropped connection
 			bare=sum(1 for entry in inside if bare(entry)),
 			answers=dict(Counter(entry.get("said") or entry.get("error") or "" for entry in inside)),
