@@ -150,6 +150,17 @@ class TestAnalytics(FrappeTestCase):
 		self.assertAlmostEqual(flt(second.all_days), 3, places=2)
 		self.assertNotIn(self.stages[2], by_stage)  # the final stage is where orders end, not a step
 
+	def test_stage_durations_read_only_the_index(self):
+		"""The sum spans every day of the customer's history: read from the covering index, it touches no
+		row of the table (the unique key alone made it read each row; the page's slowest part)."""
+		from customer_portal.customer_portal.doctype.order_stage_time.order_stage_time import COVERING_INDEX
+
+		query = analytics.stage_durations_query(self.customer)
+		plans = frappe.db.sql(f"explain {query.get_sql()}", as_dict=True)
+		plan = next(p for p in plans if p.table == "tabOrder Stage Time")
+		self.assertEqual(plan.key, COVERING_INDEX)
+		self.assertIn("Using index", plan.Extra)
+
 	def test_on_time_delivery(self):
 		figures = self.one_query(analytics.on_time_delivery)
 		start, _keys = analytics.month_window()
