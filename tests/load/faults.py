@@ -48,7 +48,13 @@ def s3_outage(stack, log, seconds: float = 60) -> dict:
 	log(f"S3 endpoint unreachable for {seconds:.0f} s")
 	time.sleep(seconds)
 	stack.s3.start()
-	return {"fault": "S3 unreachable", "start": started, "end": time.time(), "detail": f"{seconds:.0f} s"}
+	return {
+		"fault": "S3 unreachable",
+		"start": started,
+		"end": time.time(),
+		"detail": f"{seconds:.0f} s",
+		"storage": True,  # downloads straight from the storage fail with it (report.py)
+	}
 
 
 FAULTS = {"redis": restart_redis, "mariadb": restart_mariadb, "worker": kill_worker, "s3": s3_outage}

@@ -6,6 +6,7 @@ import json
 import statistics
 import time
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SETTLE_SECONDS = 30  # errors this long after a fault ended still count as that fault's
@@ -15,13 +16,30 @@ FLAT_MEMORY = 1.25  # a worker whose memory grew by more than this over a soak i
 SOAK_MINUTES = 10  # memory must stay flat in runs at least this long (shorter ones are warming up)
 
 
-def read(log_path: Path) -> tuple[list[dict], list[dict]]:
-	requests, acks = [], []
+@dataclass
+class Log:
+	"""The load generator's log, by kind of entry."""
+
+	requests: list[dict] = field(default_factory=list)  # the site's answers
+	acks: list[dict] = field(default_factory=list)  # writes the site acknowledged
+	storage: list[dict] = field(default_factory=list)  # downloads from the storage itself (presigned URLs)
+	workload_errors: list[dict] = field(default_factory=list)  # tasks that raised and stopped midway
+
+
+def read(log_path: Path) -> Log:
+	log = Log()
 	if log_path.exists():
 		for line in log_path.read_text().splitlines():
 			entry = json.loads(line)
-			(acks if "ack" in entry else requests).append(entry)
-	return requests, acks
+			if "ack" in entry:
+				log.acks.append(entry)
+			elif "workload_error" in entry:
+				log.workload_errors.append(entry)
+			elif entry["name"] == STORAGE_REQUEST:
+				log.storage.append(entry)
+			else:
+				log.requests.append(entry)
+	return log
 
 
 def failed(entry: dict) -> bool:
@@ -42,9 +60,9 @@ def in_window(entry: dict, window: tuple[float, float]) -> bool:
 
 
 def progress(log_path: Path) -> str:
-	requests, acks = read(log_path)
-	errors = sum(1 for entry in requests if failed(entry))
-	return f"{len(requests):,} requests, {errors} failed or 5xx, {len(acks)} writes acknowledged"
+	log = read(log_path)
+	errors = sum(1 for entry in log.requests if failed(entry))
+	return f"{len(log.requests):,} requests, {errors} failed or 5xx, {len(log.acks)} writes acknowledged"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -53,7 +71,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dict:
-	requests, acks = read(log_path)
+	log = read(log_path)
+	requests, acks = log.requests, log.acks
 	began, ended, faults = timeline["began"], timeline["ended"], timeline["faults"]
 	errors = [entry for entry in requests if failed(entry)]
 	windows = [(fault["start"] - 1, fault["end"] + SETTLE_SECONDS) for fault in faults]
@@ -82,6 +101,12 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 			injected="no job ran" not in fault["detail"],
 		)
 	unexpected = [entry for entry in errors if not any(in_window(entry, window) for window in windows)]
+	# a download from the storage may fail only while the storage is away
+	storage_windows = [window for window, fault in zip(windows, faults, strict=True) if fault.get("storage")]
+	storage_failed = [entry for entry in log.storage if entry["status"] == 0 or entry["status"] >= 400]
+	storage_unexpected = [
+		entry for entry in storage_failed if not any(in_window(entry, window) for window in storage_windows)
+	]
 	by_name = defaultdict(list)
 	for entry in requests:
 		by_name[entry["name"]].append(entry)
@@ -116,6 +141,12 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 			for entry in unexpected[:50]
 		],
 		"unexpected_error_count": len(unexpected),
+		"storage": {
+			"downloads": len(log.storage),
+			"failed_in_outage": len(storage_failed) - len(storage_unexpected),
+			"failed_otherwise": len(storage_unexpected),
+		},
+		"workload_errors": dict(Counter(entry["workload_error"] for entry in log.workload_errors)),
 		"stack_traces": sum(1 for entry in requests if entry["trace"]),
 		"endpoints": endpoints,
 		"memory": memory,
@@ -129,7 +160,7 @@ def build(log_path: Path, timeline: dict, drained: float, restarted: int) -> dic
 def checks(frappe, since, run: str, mail_folder: Path, stored_keys, local_files, log_path: Path) -> dict:
 	import verify
 
-	_requests, acks = read(log_path)
+	acks = read(log_path).acks
 	frappe.db.rollback()
 	results = {}
 	for name, (counted, problems) in (
@@ -150,6 +181,14 @@ def verdict(results: dict, minutes: float) -> list[str]:
 		)
 	if results["stack_traces"]:
 		reasons.append(f"{results['stack_traces']} answers showed a stack trace")
+	if results["storage"]["failed_otherwise"]:
+		reasons.append(
+			f"{results['storage']['failed_otherwise']} downloads from the storage failed outside its outage"
+		)
+	if errors := sum(results["workload_errors"].values()):
+		reasons.append(
+			f"the workload's tasks raised {errors} times (what they would have done next never ran)"
+		)
 	for fault in results["faults"]:
 		if not fault["injected"]:
 			reasons.append(f"{fault['fault']}: not injected ({fault['detail']})")
@@ -260,6 +299,14 @@ def write(results: dict, args, output: Path) -> str:
 		f" queues drained in {results['drained_seconds']} s; workers restarted: {results['workers_restarted']};"
 		f" Error Log entries: {results.get('error_logs', 0)} (error-logs.txt beside the servers' logs)"
 	)
+	storage = results["storage"]
+	if storage["downloads"]:
+		lines.append(
+			f"downloads from the storage (presigned URLs): {storage['downloads']:,}; failed while S3 was"
+			f" unreachable: {storage['failed_in_outage']}; failed otherwise: {storage['failed_otherwise']}"
+		)
+	for error, count in results["workload_errors"].items():
+		lines.append(f"workload task raised {count}x: {error}")
 	memory = ", ".join(
 		f"{pid}: {row['first_mb'] or 'new'} -> {row['start_mb']} -> {row['end_mb'] or 'gone'} MB"
 		for pid, row in results["memory"].items()

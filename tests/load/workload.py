@@ -16,6 +16,7 @@ import random
 import re
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
@@ -54,6 +55,25 @@ def log_request(request_type, name, response_time, response, exception, start_ti
 			"said": " ".join(re.sub(r"<[^>]+>", " ", text).split())[:300] if status >= 500 else None,
 		}
 	)
+
+
+@events.user_error.add_listener
+def log_workload_error(user_instance, exception, tb, **kwargs):
+	"""A task that raised stopped midway (what it would have done next never happened): the report fails
+	the run on any, rather than measure a workload that did not run as written."""
+	write({"t": time.time(), "workload_error": f"{type(exception).__name__}: {exception}"[:300]})
+
+
+def read_through(response):
+	"""Read a streamed answer to its end (a download is only done once its last byte arrived) and let its
+	connection go; locust's responses are not context managers unless their result is judged by hand."""
+	try:
+		if response.raw is not None:  # None: no answer came (the request's failure is logged already)
+			for _chunk in response.iter_content(65536):
+				pass
+	finally:
+		response.close()
+	return response
 
 
 class SignedIn(HttpUser):
@@ -133,16 +153,15 @@ class Customer(SignedIn):
 			return
 		url = link.json()["message"]["url"]
 		name = "/api/method/customer_portal.api.documents.fetch"
-		with self.client.get(url, name=name, stream=True, allow_redirects=False) as response:
-			for _chunk in response.iter_content(65536):
-				pass
+		response = read_through(self.client.get(url, name=name, stream=True, allow_redirects=False))
 		if response.status_code in (302, 303, 307) and response.headers.get("Location", "").startswith(
 			"http"
 		):
-			# S3 storage: the site hands over a presigned URL; the file comes from the storage itself
-			with self.client.get(response.headers["Location"], name=STORAGE_REQUEST, stream=True) as stored:
-				for _chunk in stored.iter_content(65536):
-					pass
+			# S3 storage: the site hands over a presigned URL; the file comes from the storage itself, asked
+			# for under its own host name (signed into the URL), not the site's the session sends
+			location = response.headers["Location"]
+			storage_host = {"Host": urlsplit(location).netloc}
+			read_through(self.client.get(location, name=STORAGE_REQUEST, stream=True, headers=storage_host))
 
 	@task(1)
 	def settings(self):
