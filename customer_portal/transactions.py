@@ -2,8 +2,10 @@
 
 import random
 import time
+from contextlib import contextmanager
 
 import frappe
+from frappe import _
 
 
 def retry_on_deadlock(action, attempts: int = 3):
@@ -18,3 +20,31 @@ def retry_on_deadlock(action, attempts: int = 3):
 			if attempt == attempts - 1:
 				raise
 			time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+
+
+USER_SAVE_LOCK = "customer_portal_user_save"
+USER_SAVE_WAIT_SECONDS = 10
+
+
+class Busy(frappe.ValidationError):
+	"""The change waited its turn too long; nothing was changed."""
+
+	http_status_code = 503
+
+
+@contextmanager
+def one_user_save_at_a_time():
+	"""Hold a named lock over a portal user's own User save until its commit: Frappe's User.save rewrites a
+	site-wide default (`email_user_password`) and the user's own defaults, and saves at once deadlock on
+	the gaps between those rows (a load run's settings change was answered 500 after its retries). Saves
+	through the portal wait in turn instead; `retry_on_deadlock` still covers them against Frappe's own."""
+	if not frappe.db.sql("select get_lock(%s, %s)", (USER_SAVE_LOCK, USER_SAVE_WAIT_SECONDS))[0][0]:
+		frappe.throw(
+			_("Too many changes are being saved at once. Please try again in a moment."),
+			Busy,
+			title=_("Please Try Again"),
+		)
+	try:
+		yield
+	finally:
+		frappe.db.sql("select release_lock(%s)", USER_SAVE_LOCK)

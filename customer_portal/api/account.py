@@ -7,7 +7,7 @@ from frappe.rate_limiter import rate_limit
 from customer_portal.accounts import api_tokens, personal_data, sessions, two_factor
 from customer_portal.activity.log import record
 from customer_portal.redis_outage import commit_unless_redis_is_down
-from customer_portal.transactions import retry_on_deadlock
+from customer_portal.transactions import one_user_save_at_a_time, retry_on_deadlock
 
 
 def _require_signed_in() -> None:
@@ -91,8 +91,11 @@ def set_language_and_time_zone(language: str, time_zone: str) -> dict:
 		user.save(ignore_permissions=True)
 		return before
 
-	before = retry_on_deadlock(save)
-	record("Settings Change", "User", frappe.session.user, details={k: [before[k], after[k]] for k in after})
-	# Frappe queues a saved User's contact and avatar updates after the commit: not this change's answer
-	commit_unless_redis_is_down("Frappe's contact and avatar updates of a saved user")
+	with one_user_save_at_a_time():
+		before = retry_on_deadlock(save)
+		record(
+			"Settings Change", "User", frappe.session.user, details={k: [before[k], after[k]] for k in after}
+		)
+		# Frappe queues a saved User's contact and avatar updates after the commit: not this change's answer
+		commit_unless_redis_is_down("Frappe's contact and avatar updates of a saved user")
 	return {"url": "/portal/account#locale"}

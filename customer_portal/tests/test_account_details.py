@@ -65,6 +65,33 @@ class TestAccountDetails(FrappeTestCase):
 		if before:
 			self.assertIn(before, mail[0].message)
 
+	def test_a_settings_change_waits_for_another_user_save_and_gives_up_cleanly(self):
+		"""Portal user saves take turns (concurrent User saves deadlocked on Frappe's defaults): while
+		another session holds the turn, the change waits, then says so and changes nothing."""
+		from unittest.mock import patch
+
+		from customer_portal import transactions
+		from customer_portal.api.account import set_language_and_time_zone
+		from customer_portal.tests.fixtures import site_connection
+
+		frappe.set_user("Administrator")
+		before = frappe.db.get_value("User", self.admin, ["language", "time_zone"])
+		other = site_connection()
+		try:
+			self.assertEqual(other.sql("select get_lock(%s, 0)", transactions.USER_SAVE_LOCK)[0][0], 1)
+			frappe.set_user(self.admin)
+			with (
+				patch.object(transactions, "USER_SAVE_WAIT_SECONDS", 1),
+				self.assertRaises(transactions.Busy),
+			):
+				set_language_and_time_zone("de", "Europe/Berlin")
+		finally:
+			other.sql("select release_lock(%s)", transactions.USER_SAVE_LOCK)
+			other.close()
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("User", self.admin, ["language", "time_zone"]), before)
+		self.assertEqual(transactions.Busy.http_status_code, 503)
+
 	def test_a_redis_outage_after_the_commit_does_not_fail_saved_settings(self):
 		"""Frappe queues a saved User's contact and avatar updates after the commit; with Redis down it
 		raised from the request's own commit, answering a stored change with a bare 500."""
