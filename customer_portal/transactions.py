@@ -38,13 +38,24 @@ def one_user_save_at_a_time():
 	site-wide default (`email_user_password`) and the user's own defaults, and saves at once deadlock on
 	the gaps between those rows (a load run's settings change was answered 500 after its retries). Saves
 	through the portal wait in turn instead; `retry_on_deadlock` still covers them against Frappe's own."""
-	if not frappe.db.sql("select get_lock(%s, %s)", (USER_SAVE_LOCK, USER_SAVE_WAIT_SECONDS))[0][0]:
-		frappe.throw(
-			_("Too many changes are being saved at once. Please try again in a moment."),
-			Busy,
-			title=_("Please Try Again"),
-		)
-	try:
+	with named_lock(USER_SAVE_LOCK, USER_SAVE_WAIT_SECONDS) as locked:
+		if not locked:
+			frappe.throw(
+				_("Too many changes are being saved at once. Please try again in a moment."),
+				Busy,
+				title=_("Please Try Again"),
+			)
 		yield
+
+
+@contextmanager
+def named_lock(name: str, wait_seconds: int):
+	"""A MariaDB named lock held over the block (True), or not had within `wait_seconds` (False). It belongs
+	to the connection, not the transaction: commits and rollbacks inside the block keep it."""
+	if not frappe.db.sql("select get_lock(%s, %s)", (name, wait_seconds))[0][0]:
+		yield False
+		return
+	try:
+		yield True
 	finally:
-		frappe.db.sql("select release_lock(%s)", USER_SAVE_LOCK)
+		frappe.db.sql("select release_lock(%s)", name)

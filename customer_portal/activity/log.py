@@ -26,6 +26,7 @@ from frappe.utils import add_days, cint, get_datetime, now_datetime
 
 from customer_portal.durable import insert_durably, request_origin
 from customer_portal.permissions import get_permitted_customers
+from customer_portal.transactions import named_lock
 
 GENESIS = "0" * 64
 # what the hash covers, in this order
@@ -116,9 +117,9 @@ def _canonical(value):
 
 def seal_entries(limit: int = 5000, settle_seconds: int = SETTLE_SECONDS) -> int:
 	"""Scheduler: chain the entries written since the last run; returns how many were sealed."""
-	if not frappe.db.sql("select get_lock(%s, 0)", SEAL_LOCK)[0][0]:
-		return 0  # another worker is sealing
-	try:
+	with named_lock(SEAL_LOCK, 0) as locked:
+		if not locked:
+			return 0  # another worker is sealing
 		last = frappe.db.sql(
 			"""select name, entry_hash from `tabPortal Activity`
 			where entry_hash is not null order by name desc limit 1"""
@@ -140,8 +141,6 @@ def seal_entries(limit: int = 5000, settle_seconds: int = SETTLE_SECONDS) -> int
 			previous = digest
 		frappe.db.commit()
 		return len(rows)
-	finally:
-		frappe.db.sql("select release_lock(%s)", SEAL_LOCK)
 
 
 @dataclass

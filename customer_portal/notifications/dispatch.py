@@ -20,6 +20,7 @@ from customer_portal.notifications.emails import customer_names, recipients, sen
 from customer_portal.notifications.preferences import preferences_for
 from customer_portal.permissions import portal_user_rows
 from customer_portal.redis_outage import unless_redis_is_down
+from customer_portal.transactions import named_lock
 
 # what the fan-out and the emails need of an event
 EVENT_FIELDS = ["name", "event_type", "customer", "subject", "reference_doctype", "reference_name", "details"]
@@ -275,14 +276,10 @@ def email_flush_lock():
 	"""Hold the flush lock (True), or give up after 5 minutes (False). Once it is held, the job reads
 	afresh: the snapshot its transaction began before the wait would still show the emails the flush
 	it waited for sent as unsent (a load run's email sent twice, 0.7 s apart)."""
-	if not frappe.db.sql("select get_lock(%s, 300)", FLUSH_LOCK)[0][0]:
-		yield False
-		return
-	try:
-		frappe.db.rollback()  # a named lock outlives the transaction
-		yield True
-	finally:
-		frappe.db.sql("select release_lock(%s)", FLUSH_LOCK)
+	with named_lock(FLUSH_LOCK, 300) as locked:
+		if locked:
+			frappe.db.rollback()  # a named lock outlives the transaction
+		yield locked
 
 
 def _claim(flag: str) -> bool:
