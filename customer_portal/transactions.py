@@ -36,8 +36,9 @@ class Busy(frappe.ValidationError):
 def one_user_save_at_a_time():
 	"""Hold a named lock over a portal user's own User save until its commit: Frappe's User.save rewrites a
 	site-wide default (`email_user_password`) and the user's own defaults, and saves at once deadlock on
-	the gaps between those rows (a load run's settings change was answered 500 after its retries). Saves
-	through the portal wait in turn instead; `retry_on_deadlock` still covers them against Frappe's own."""
+	the gaps between those rows (a load run's settings change was answered 500 after its retries). The
+	settings change (the one User save a signed-in customer repeats at will) waits its turn instead;
+	`retry_on_deadlock` still covers it against saves that do not take the lock."""
 	with named_lock(USER_SAVE_LOCK, USER_SAVE_WAIT_SECONDS) as locked:
 		if not locked:
 			frappe.throw(
