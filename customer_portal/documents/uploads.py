@@ -84,7 +84,7 @@ def upload_policy(document_type: str | None) -> UploadPolicy:
 	)
 	if not row or not row.allow_customer_upload:
 		reject(_("Documents of type {0} cannot be uploaded from the portal.").format(document_type))
-	settings_mb = cint(frappe.db.get_single_value("Customer Portal Settings", "upload_max_mb"))
+	settings_mb = cint(frappe.get_cached_doc("Customer Portal Settings").get("upload_max_mb"))
 	max_mb = cint(row.max_upload_mb) or settings_mb or DEFAULT_MAX_MB
 	return UploadPolicy(row.name, parse_kinds(row.allowed_file_types) or DEFAULT_KINDS, max_mb * 1024 * 1024)
 
@@ -190,7 +190,7 @@ def upload_choices(document_type: str | None = None) -> list[dict]:
 		fields=["name", "allowed_file_types", "max_upload_mb"],
 		order_by="name asc",
 	)
-	settings_mb = cint(frappe.db.get_single_value("Customer Portal Settings", "upload_max_mb"))
+	settings_mb = cint(frappe.get_cached_doc("Customer Portal Settings").get("upload_max_mb"))
 	choices = []
 	for row in rows:
 		kinds = [k for k in re.split(r"[\s,;]+", row.allowed_file_types or "") if k in KINDS] or DEFAULT_KINDS

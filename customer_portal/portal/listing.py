@@ -16,8 +16,10 @@ from frappe.query_builder.functions import Count
 from customer_portal.permissions import get_scope
 
 # A list counts a customer's rows up to here and says "more than" beyond: counting every row of a
-# customer with hundreds of thousands costs more than the rest of the page (./dev benchmark's growth)
-COUNT_LIMIT = 10_000
+# customer with hundreds of thousands costs more than the rest of the page (./dev benchmark's growth),
+# and even the capped count reads an index entry per row (10,000 of them took 5 ms, a quarter of a list
+# page, on the benchmark's data; 1,000 take 0.5 ms). Past a thousand, people search and filter.
+COUNT_LIMIT = 1_000
 
 
 @dataclass

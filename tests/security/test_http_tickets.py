@@ -138,6 +138,13 @@ class TicketsTest(unittest.TestCase):
 			fields=["message"],
 		).json()["message"]
 		self.assertNotIn(INTERNAL, json.dumps(listed))
+		# the ticket's page: the customer's message and file, never the note or the note's file
+		page = self.alice.get(ticket["url"])
+		self.assertEqual(page.status_code, 200)
+		self.assertIn("When does it ship?", page.text)
+		self.assertEqual(page.text.count("customer_portal.api.tickets.attachment?name="), 1)
+		self.assertNotIn(INTERNAL, page.text)
+		self.assertNotIn(note_file.name, page.text)
 		getdoc = self.alice.call(
 			"frappe.desk.form.load.getdoc", doctype="Support Ticket", name=ticket["name"]
 		).json()

@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
+from frappe.translate import get_all_languages
 
 from customer_portal.accounts import two_factor
 from customer_portal.accounts.api_tokens import my_tokens
@@ -38,12 +39,10 @@ def get_context(context):
 	context.data_requested = (
 		frappe.form_dict.get("data") if frappe.form_dict.get("data") in ("download", "deactivation") else ""
 	)
-	context.languages = frappe.get_all(
-		"Language",
-		filters={"enabled": 1},
-		fields=["name", "language_name"],
-		order_by="language_name",
-		as_list=True,
+	# Frappe's own cached list (cleared when a Language changes), as its language picker reads it
+	context.languages = sorted(
+		((row.language_code, row.language_name) for row in get_all_languages(with_language_name=True)),
+		key=lambda language: (language[1] or "").lower(),
 	)
 	from frappe.core.doctype.user.user import get_timezones
 

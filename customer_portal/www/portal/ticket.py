@@ -2,6 +2,7 @@ import frappe
 from frappe import _
 
 from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.listing import scoped_rows
 from customer_portal.portal.locale import format_local
 from customer_portal.tickets.lifecycle import CLOSED, can_reopen, reopen_days
 
@@ -16,12 +17,11 @@ def get_context(context):
 	context.doc = ticket
 	context.page_title = _("Ticket {0}").format(ticket.name)
 	# through the scoping policy: internal notes and their files never load here
-	context.messages = frappe.get_list(
+	context.messages = scoped_rows(
 		"Support Ticket Message",
-		filters={"ticket": ticket.name},
-		fields=["name", "author", "from_customer", "message", "creation"],
-		order_by="creation asc",
-		limit_page_length=0,
+		{"ticket": ticket.name},
+		["name", "author", "from_customer", "message", "creation"],
+		"creation",
 	)
 	files = frappe.get_list(
 		"File",
