@@ -28,6 +28,10 @@ class LocaleTest(unittest.TestCase):
 		# Frappe's own German for the page's labels
 		self.assertIn("Sprache", page)
 		self.assertIn("Speichern", page)
+		# the form shows the saved choices, each chosen once
+		self.assertIn(f'<option value="{zone}" selected>', page)
+		self.assertIn('<option value="de" selected>', page)
+		self.assertEqual(page.count(" selected>"), 2)
 		# the session list shows this session's last activity in the user's zone (UTC+14 here)
 		with site_connection() as frappe:
 			from zoneinfo import ZoneInfo

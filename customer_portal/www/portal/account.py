@@ -2,12 +2,14 @@ from urllib.parse import quote
 
 import frappe
 from frappe import _
+from frappe.core.doctype.user.user import get_timezones
 from frappe.translate import get_all_languages
 
 from customer_portal.accounts import two_factor
 from customer_portal.accounts.api_tokens import my_tokens
 from customer_portal.accounts.sessions import my_sessions
 from customer_portal.portal.context import load_record, portal_context
+from customer_portal.portal.formatting import options
 from customer_portal.portal.locale import format_local
 from customer_portal.portal.web_forms import ACCOUNT_DETAILS_ROUTE
 
@@ -40,13 +42,13 @@ def get_context(context):
 		frappe.form_dict.get("data") if frappe.form_dict.get("data") in ("download", "deactivation") else ""
 	)
 	# Frappe's own cached list (cleared when a Language changes), as its language picker reads it
-	context.languages = sorted(
+	languages = sorted(
 		((row.language_code, row.language_name) for row in get_all_languages(with_language_name=True)),
 		key=lambda language: (language[1] or "").lower(),
 	)
-	from frappe.core.doctype.user.user import get_timezones
-
-	context.time_zones = get_timezones().get("timezones", [])
 	me = frappe.get_cached_value("User", frappe.session.user, ["language", "time_zone"], as_dict=True)
-	context.my_language = me.language or frappe.local.lang
-	context.my_time_zone = me.time_zone or frappe.utils.get_system_timezone()
+	context.language_options = options(languages, me.language or frappe.local.lang)
+	time_zones = get_timezones().get("timezones", [])
+	context.time_zone_options = options(
+		((zone, zone) for zone in time_zones), me.time_zone or frappe.utils.get_system_timezone()
+	)
