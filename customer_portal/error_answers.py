@@ -39,8 +39,9 @@ def answer_outages(response=None, request=None) -> None:
 	write_outage_answer(response, as_json=response.mimetype == "application/json")
 
 
-def write_outage_answer(response: Response, as_json: bool) -> None:
-	title, message = outage_text()
+def write_outage_answer(response: Response, as_json: bool, text: tuple[str, str] | None = None) -> None:
+	"""503 with Retry-After and (title, message), by default the services' "try again shortly"."""
+	title, message = text or outage_text()
 	if as_json:
 		response.set_data(
 			json.dumps(
@@ -167,6 +168,18 @@ def lost_a_service(exception: BaseException) -> bool:
 def outage_response() -> Response:
 	response = Response()
 	write_outage_answer(response, as_json=wants_json())
+	return response
+
+
+def storage_outage_response() -> Response:
+	"""The answer to a download while the file storage cannot be reached: the portal's own "try again
+	shortly" (503, Retry-After), not a redirect to a storage the browser cannot reach either."""
+	response = Response()
+	text = (
+		translated(_lt("File Storage Unavailable")),
+		translated(_lt("The file storage cannot be reached right now. Please try again in a minute.")),
+	)
+	write_outage_answer(response, as_json=wants_json(), text=text)
 	return response
 
 

@@ -1,6 +1,8 @@
 """Customer documents: ask for a short-lived single-use link and follow it once; upload new documents and
 new versions where the document type allows it."""
 
+from http import HTTPStatus
+
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
@@ -9,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from customer_portal.documents.audit import log_access
 from customer_portal.documents.inert import clean_name, safe_filename
-from customer_portal.documents.links import downloadable, issue_link, redeem_link
+from customer_portal.documents.links import claim_link, downloadable, issue_link, open_link, refuse_link
 from customer_portal.documents.serving import file_response
 from customer_portal.documents.uploads import check_upload, upload_policy
 from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
@@ -46,10 +48,20 @@ def fetch(token: str) -> Response:
 	"""Send the linked file once, as an attachment that no browser renders inline.
 
 	Local files are streamed (or handed to nginx); S3 objects are a redirect to a presigned URL that
-	expires no later than the link itself."""
-	link, document = redeem_link(token)
+	expires no later than the link itself. The link is spent only when the file is on its way: while the
+	storage cannot be reached the answer is 503 "try again shortly" and the link still works after."""
+	link, document = open_link(token)
 	seconds = int((get_datetime(link.expires_on) - now_datetime()).total_seconds())
-	return file_response(link.file, safe_filename(document.title, link.file), seconds)
+	try:
+		response = file_response(link.file, safe_filename(document.title, link.file), seconds)
+	except frappe.DoesNotExistError:
+		refuse_link(link, "file missing from storage")
+	if response.status_code == HTTPStatus.SERVICE_UNAVAILABLE:
+		# nothing was sent: the link stays unspent, to be followed again once the storage answers
+		log_access("Download", "Refused", link.document, link.customer, link.version, "storage unreachable")
+		return response
+	claim_link(link)
+	return response
 
 
 @frappe.whitelist(methods=["POST"])

@@ -1,6 +1,7 @@
 """Bulk exports of invoices (exports/invoices.py): start one, and download its file."""
 
 import json
+from http import HTTPStatus
 
 import frappe
 from frappe.rate_limiter import rate_limit
@@ -50,10 +51,13 @@ def download(name: str):
 	export = _export(name)
 	if export.status != "Done" or not export.file:
 		raise_not_found("Portal Export", name)
-	record("Download", "Portal Export", export.name, details={"kind": export.kind}, customer=export.customer)
-	frappe.db.commit()  # a GET: the activity log row is kept
-	filename = export.file.rsplit("/", 1)[-1]
-	return file_response(export.file, filename, DOWNLOAD_SECONDS)
+	response = file_response(export.file, export.file.rsplit("/", 1)[-1], DOWNLOAD_SECONDS)
+	if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:  # logged when the file is on its way
+		record(
+			"Download", "Portal Export", export.name, details={"kind": export.kind}, customer=export.customer
+		)
+		frappe.db.commit()  # a GET: the activity log row is kept
+	return response
 
 
 def _export(name: str):

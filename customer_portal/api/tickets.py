@@ -2,6 +2,8 @@
 staff reply and write internal notes from the ticket form in desk. Attachments download through the
 scoping policy."""
 
+from http import HTTPStatus
+
 import frappe
 from frappe.rate_limiter import rate_limit
 
@@ -70,9 +72,11 @@ def attachment(name: str):
 		frappe.clear_messages()
 		frappe.flags.error_message = None
 		raise_not_found("File", name)
-	record("Download", "Support Ticket", message.ticket, details={"file": file.file_name})
-	frappe.db.commit()  # a GET: the activity log row is kept
-	return file_response(file.file_url, safe_filename(file.file_name, file.file_url), ATTACHMENT_SECONDS)
+	response = file_response(file.file_url, safe_filename(file.file_name, file.file_url), ATTACHMENT_SECONDS)
+	if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:  # logged when the file is on its way
+		record("Download", "Support Ticket", message.ticket, details={"file": file.file_name})
+		frappe.db.commit()  # a GET: the activity log row is kept
+	return response
 
 
 # --- desk ------------------------------------------------------------------------------------------

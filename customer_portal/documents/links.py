@@ -95,6 +95,14 @@ def version_row(document, version: int | None = None):
 
 def redeem_link(token: str):
 	"""The link row and document of a valid token, claimed so it never works again; else not found."""
+	link, document = open_link(token)
+	claim_link(link)
+	return link, document
+
+
+def open_link(token: str):
+	"""The link row and document of a valid token, not yet claimed (the row stays locked until the
+	request commits or rolls back); else not found, logged."""
 	# a locking read: of two concurrent uses of one token, the second waits and then sees it used
 	# (query builder: frappe.db.get_value runs each field name through sqlparse, a fifth of the request)
 	links = frappe.qb.DocType("Document Download Link")
@@ -124,22 +132,31 @@ def redeem_link(token: str):
 		document = found[0] if found else None
 		reason = None if document else "document out of scope"
 	if reason:
-		own = link and link.user == frappe.session.user
-		log_access(
-			"Download",
-			"Refused",
-			link.document if own else None,
-			link.customer if own else None,
-			link.version if own else None,
-			reason,
-		)
-		raise_not_found("Document Download Link", "")
+		refuse_link(link, reason)
+	return link, document
+
+
+def refuse_link(link, reason: str):
+	"""Log a refused use of `link` (the document only if the link is the user's own) and answer not found."""
+	own = link and link.user == frappe.session.user
+	log_access(
+		"Download",
+		"Refused",
+		link.document if own else None,
+		link.customer if own else None,
+		link.version if own else None,
+		reason,
+	)
+	raise_not_found("Document Download Link", "")
+
+
+def claim_link(link) -> None:
+	"""Spend the link and log the download."""
 	frappe.db.set_value("Document Download Link", link.name, "used_on", now_datetime(), update_modified=False)
 	log_access("Download", "Allowed", link.document, link.customer, link.version)
 	record("Download", "Document", link.document, {"version": link.version}, customer=link.customer)
 	# the link is followed with a GET, which Frappe would roll back: the claim and the log must stay
 	frappe.local.flags.commit = True
-	return link, document
 
 
 def _refusal(link) -> str | None:

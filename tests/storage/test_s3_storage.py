@@ -317,6 +317,73 @@ class MotoStorageTest(DownloadFlow, S3StorageCase):
 		finally:
 			use_storage(self.server.site_config())
 
+	def test_download_while_storage_is_down_is_a_clear_answer_and_keeps_the_link(self):
+		started = self.now()
+		link = self.link(self.alice)
+		use_storage({**self.server.site_config(), "endpoint_url": f"http://127.0.0.1:{free_port()}"})
+		try:
+			browser = self.alice.get(link, headers={"Accept": "text/html"})
+			api = self.alice.get(link, headers={"Accept": "application/json"})
+		finally:
+			use_storage(self.server.site_config())
+		# the portal says so itself, rather than sending the browser to a storage it cannot reach
+		for response in (browser, api):
+			self.assertEqual(response.status_code, 503, response.text[:300])
+			self.assertNotIn("Location", response.headers)
+			self.assertEqual(response.headers["Retry-After"], "30")
+			self.assertIn("file storage cannot be reached", response.text)
+			self.assertNotIn("Traceback", response.text)
+		self.assertIn("text/html", browser.headers["Content-Type"])
+		self.assertEqual(api.json()["exc_type"], "ServiceUnavailable")
+		# nothing was sent, so the link was not spent: it works once the storage answers
+		followed = self.alice.get(link)
+		self.assertEqual(followed.status_code, 302, followed.text[:300])
+		self.assertEqual(requests.get(followed.headers["Location"], timeout=10).content, self.content)
+		self.assertEqual(
+			self.access_log(started),
+			[("Download Link", "Allowed", None)]
+			+ [("Download", "Refused", "storage unreachable")] * 2
+			+ [("Download", "Allowed", None)],
+		)
+
+	def test_a_file_missing_from_storage_is_not_found_and_keeps_the_link(self):
+		document, file_url = self.staff_document(PDF + f"% lost {uuid.uuid4()}".encode())
+		stored = self.server.client.get_object(Bucket=BUCKET, Key=key_of(file_url))["Body"].read()
+		self.server.client.delete_object(Bucket=BUCKET, Key=key_of(file_url))
+		started = self.now()
+		link = self.link(self.alice, document)
+		missing = self.alice.get(link)
+		self.assertEqual(missing.status_code, 404, missing.text[:300])
+		self.assertNotIn("Location", missing.headers)
+		self.server.client.put_object(Bucket=BUCKET, Key=key_of(file_url), Body=stored)
+		self.assertEqual(self.alice.get(link).status_code, 302)
+		self.assertEqual(
+			self.access_log(started, document),
+			[
+				("Download Link", "Allowed", None),
+				("Download", "Refused", "file missing from storage"),
+				("Download", "Allowed", None),
+			],
+		)
+
+	@staticmethod
+	def now():
+		with site_connection() as frappe:
+			return frappe.utils.now_datetime()
+
+	def access_log(self, since, document=None) -> list[tuple]:
+		with site_connection() as frappe:
+			return [
+				tuple(row)
+				for row in frappe.get_all(
+					"Document Access Log",
+					filters={"document": document or self.document, "creation": (">=", since)},
+					fields=["event", "outcome", "reason"],
+					order_by="creation asc",
+					as_list=True,
+				)
+			]
+
 	def test_migration_interrupted_and_resumed_loses_and_duplicates_nothing(self):
 		count = 120
 		use_storage(None)
