@@ -16,6 +16,7 @@ import secrets
 
 import frappe
 from frappe import _
+from frappe.query_builder import Order
 from frappe.utils import getdate, now_datetime, time_diff_in_seconds, today
 
 from customer_portal.permissions import get_permitted_customers, portal_write
@@ -69,20 +70,23 @@ def revoke(name: str) -> None:
 
 
 def my_tokens() -> list[dict]:
-	return frappe.get_all(
-		"Portal API Token",
-		filters={"user": frappe.session.user, "status": "Active"},
-		fields=[
-			"name",
-			"label",
-			"access",
-			"expires_on",
-			"prefix",
-			"last_used_on",
-			"last_used_ip",
-			"creation",
-		],
-		order_by="creation desc",
+	"""The session user's active tokens, newest first (their own rows only, by the filter on `user`)."""
+	tokens = frappe.qb.DocType("Portal API Token")
+	return (
+		frappe.qb.from_(tokens)
+		.select(
+			tokens.name,
+			tokens.label,
+			tokens.access,
+			tokens.expires_on,
+			tokens.prefix,
+			tokens.last_used_on,
+			tokens.last_used_ip,
+			tokens.creation,
+		)
+		.where((tokens.user == frappe.session.user) & (tokens.status == "Active"))
+		.orderby(tokens.creation, order=Order.desc)
+		.run(as_dict=True)
 	)
 
 

@@ -38,6 +38,16 @@ class ApiTokenTest(unittest.TestCase):
 			)
 		self.assertNotIn(token, json.dumps(stored))
 		self.assertEqual(stored.user, ALICE)
+		# the account page lists it for its user (by name and first characters, never whole), not for a colleague
+		revoke = f'name="name" value="{name}"'
+		own_page, colleague_page = (
+			self.alice.get("/portal/account").text,
+			self.bob.get("/portal/account").text,
+		)
+		self.assertIn(revoke, own_page)
+		self.assertIn(f"<code>{stored.prefix}…</code>", own_page)
+		self.assertNotIn(token, own_page)
+		self.assertNotIn(revoke, colleague_page)
 		client = bearer(token)
 		orders = client.get(
 			f"{BASE_URL}/api/resource/Order",
