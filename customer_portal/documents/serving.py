@@ -25,7 +25,7 @@ def file_response(file_url: str, filename: str, seconds: int) -> Response:
 	except StorageUnavailable:
 		return storage_outage_response()
 	except FileNotFoundError as e:
-		raise frappe.DoesNotExistError(file_url) from e
+		raise frappe.DoesNotExistError from e
 	request = frappe.local.request
 	if isinstance(storage, S3Storage):
 		response = Response(status=302)
