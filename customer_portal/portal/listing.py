@@ -91,6 +91,27 @@ def scoped_rows(
 	return query.orderby(table[order_by], order=Order.desc if descending else Order.asc).run(as_dict=True)
 
 
+def attached_files(doctype: str, names: list[str]) -> dict[str, list[frappe._dict]]:
+	"""The files attached to rows of `doctype` that the caller read through the scope, by row, oldest
+	first. A file attached to a record follows the record (the policy's rule for files), so a customer's
+	users see every file on their own records, whoever attached it: Frappe's `get_list` of File shows a
+	website user only the files they uploaded themselves (its own query condition for File)."""
+	if not names:
+		return {}
+	file = frappe.qb.DocType("File")
+	files = {}
+	for row in (
+		frappe.qb.from_(file)
+		.select(file.name, file.file_name, file.attached_to_name)
+		.where((file.attached_to_doctype == doctype) & file.attached_to_name.isin(names))
+		.orderby(file.creation)
+		.orderby(file.name)
+		.run(as_dict=True)
+	):
+		files.setdefault(row.attached_to_name, []).append(row)
+	return files
+
+
 def build_queries(doctype, customer, fields, conditions, sort_field, cursor, size):
 	"""The page query (size + 1 rows after the cursor) and the count query (of at most COUNT_LIMIT + 1
 	rows), both through the scope."""

@@ -177,6 +177,36 @@ class TicketsTest(unittest.TestCase):
 				observed(probe(ticket["name"]), ticket["name"]), observed(probe("TKT-0000"), "TKT-0000")
 			)
 
+	def test_colleagues_see_each_others_attachments_on_the_ticket_page(self):
+		bob = PortalClient("bob@acme.example.com")
+		ticket = self.open_ticket(bob, files={"attachments": ("packing-list.pdf", PDF, "application/pdf")})
+		reply = self.alice.post(
+			REPLY,
+			data={"ticket": ticket["name"], "message": "And the invoice."},
+			files={"attachments": ("invoice-copy.pdf", PDF, "application/pdf")},
+			headers=JSON,
+		)
+		self.assertEqual(reply.status_code, 200, reply.text[:300])
+		with site_connection() as frappe:
+			files = frappe.get_all(
+				"File",
+				filters={"attached_to_doctype": "Support Ticket Message"},
+				or_filters=[["file_name", "like", "packing-list%"], ["file_name", "like", "invoice-copy%"]],
+				fields=["name", "owner"],
+				order_by="creation desc",
+				limit=2,
+			)
+		self.assertEqual({row.owner for row in files}, {"bob@acme.example.com", "alice@acme.example.com"})
+		# the customer's ticket, whoever of its users attached the file: both users see both files
+		for client in (self.alice, bob):
+			page = client.get(ticket["url"])
+			self.assertEqual(page.status_code, 200)
+			for row in files:
+				with self.subTest(user=client.user, file=row.name):
+					self.assertIn(f"attachment?name={row.name}", page.text)
+					self.assertEqual(client.get(ATTACHMENT, params={"name": row.name}).status_code, 200)
+		self.assertEqual(self.stranger.get(ticket["url"]).status_code, 404)
+
 	def test_threads_are_written_only_through_the_app(self):
 		ticket = self.open_ticket(self.alice)
 		for doctype, data in (

@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 
 from customer_portal.portal.context import load_record, portal_context
-from customer_portal.portal.listing import scoped_rows
+from customer_portal.portal.listing import attached_files, scoped_rows
 from customer_portal.portal.locale import format_local
 from customer_portal.tickets.lifecycle import CLOSED, can_reopen, reopen_days
 
@@ -23,20 +23,12 @@ def get_context(context):
 		["name", "author", "from_customer", "message", "creation"],
 		"creation",
 	)
-	files = frappe.get_list(
-		"File",
-		filters={
-			"attached_to_doctype": "Support Ticket Message",
-			"attached_to_name": ("in", [row.name for row in context.messages] or [""]),
-		},
-		fields=["name", "file_name", "attached_to_name"],
-		limit_page_length=0,
-	)
+	files = attached_files("Support Ticket Message", [row.name for row in context.messages])
 	names = {row.author: frappe.utils.get_fullname(row.author) for row in context.messages}
 	for row in context.messages:
 		row.author_name = names[row.author]
 		row.when = format_local(row.creation)
-		row.files = [file for file in files if file.attached_to_name == row.name]
+		row.files = files.get(row.name, [])
 	context.closed = ticket.status == CLOSED
 	context.can_reopen = can_reopen(ticket)
 	context.reopen_days = reopen_days()
