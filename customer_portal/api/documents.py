@@ -1,8 +1,6 @@
 """Customer documents: ask for a short-lived single-use link and follow it once; upload new documents and
 new versions where the document type allows it."""
 
-from http import HTTPStatus
-
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
@@ -12,7 +10,7 @@ from werkzeug.wrappers import Response
 from customer_portal.documents.audit import log_access
 from customer_portal.documents.inert import clean_name, safe_filename
 from customer_portal.documents.links import claim_link, downloadable, issue_link, open_link, refuse_link
-from customer_portal.documents.serving import file_response
+from customer_portal.documents.serving import file_on_its_way, file_response
 from customer_portal.documents.uploads import check_upload, upload_policy
 from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
 from customer_portal.portal.context import get_active_customer
@@ -56,7 +54,7 @@ def fetch(token: str) -> Response:
 		response = file_response(link.file, safe_filename(document.title, link.file), seconds)
 	except frappe.DoesNotExistError:
 		refuse_link(link, "file missing from storage")
-	if response.status_code == HTTPStatus.SERVICE_UNAVAILABLE:
+	if not file_on_its_way(response):
 		# nothing was sent: the link stays unspent, to be followed again once the storage answers
 		log_access("Download", "Refused", link.document, link.customer, link.version, "storage unreachable")
 		return response

@@ -1,13 +1,12 @@
 """Bulk exports of invoices (exports/invoices.py): start one, and download its file."""
 
 import json
-from http import HTTPStatus
 
 import frappe
 from frappe.rate_limiter import rate_limit
 
 from customer_portal.activity.log import record
-from customer_portal.documents.serving import file_response
+from customer_portal.documents.serving import file_on_its_way, file_response
 from customer_portal.exports import invoices
 from customer_portal.permissions import get_scoped_doc, raise_not_found
 
@@ -52,7 +51,7 @@ def download(name: str):
 	if export.status != "Done" or not export.file:
 		raise_not_found("Portal Export", name)
 	response = file_response(export.file, export.file.rsplit("/", 1)[-1], DOWNLOAD_SECONDS)
-	if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:  # logged when the file is on its way
+	if file_on_its_way(response):
 		record(
 			"Download", "Portal Export", export.name, details={"kind": export.kind}, customer=export.customer
 		)

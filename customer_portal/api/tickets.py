@@ -2,15 +2,13 @@
 staff reply and write internal notes from the ticket form in desk. Attachments download through the
 scoping policy."""
 
-from http import HTTPStatus
-
 import frappe
 from frappe.rate_limiter import rate_limit
 
 from customer_portal.activity.log import record
 from customer_portal.api.documents import upload_rate_limit
 from customer_portal.documents.inert import safe_filename
-from customer_portal.documents.serving import file_response
+from customer_portal.documents.serving import file_on_its_way, file_response
 from customer_portal.permissions import get_scoped_doc, raise_not_found, require_staff
 from customer_portal.tickets import lifecycle
 
@@ -73,7 +71,7 @@ def attachment(name: str):
 		frappe.flags.error_message = None
 		raise_not_found("File", name)
 	response = file_response(file.file_url, safe_filename(file.file_name, file.file_url), ATTACHMENT_SECONDS)
-	if response.status_code != HTTPStatus.SERVICE_UNAVAILABLE:  # logged when the file is on its way
+	if file_on_its_way(response):
 		record("Download", "Support Ticket", message.ticket, details={"file": file.file_name})
 		frappe.db.commit()  # a GET: the activity log row is kept
 	return response

@@ -6,6 +6,8 @@ The storage is asked for the file first (its size: a HEAD for S3, one round trip
 hold is not found; while it cannot be reached the answer is the portal's 503 "try again shortly" rather
 than a redirect to a storage the browser cannot reach either, or S3's own error page."""
 
+from http import HTTPStatus
+
 import frappe
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
@@ -44,3 +46,9 @@ def file_response(file_url: str, filename: str, seconds: int) -> Response:
 	response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
 	response.headers["Cache-Control"] = "private, no-store"
 	return response
+
+
+def file_on_its_way(response: Response) -> bool:
+	"""Whether a `file_response` sends the file (or hands it over): not its 503 while the storage cannot be
+	reached, after which nothing was sent and the download is not to be logged or spent."""
+	return response.status_code != HTTPStatus.SERVICE_UNAVAILABLE
