@@ -191,7 +191,7 @@ class Generator:
 			)
 		# the demo runs its own logistics flow instead of the install's production flow
 		remove_unused_default_stages()
-		create_stages(STAGES)
+		create_stages(demo_stages())
 		for name, description in DOCUMENT_TYPES.items():
 			if not frappe.db.exists("Document Type", name):
 				frappe.get_doc(
@@ -839,6 +839,20 @@ class Generator:
 		frappe.clear_cache()
 		forget_all()  # bulk inserts bypass the events that keep dashboards current
 		print(f"Demo data ready in {time.monotonic() - started:.1f}s", flush=True)
+
+
+def demo_stages() -> list[tuple]:
+	"""STAGES, placed after the site's other stages when one of them holds a position the demo's flow uses
+	(a default stage an order is at or has passed through stays, and no two stages share a position)."""
+	ours = {name.lower() for name, *_rest in STAGES}  # names compare without case, as MariaDB does
+	others = [
+		stage.sequence
+		for stage in frappe.get_all("Order Stage", fields=["name", "sequence"])
+		if stage.name.lower() not in ours
+	]
+	if not set(others) & {sequence for _name, sequence, *_rest in STAGES}:
+		return STAGES
+	return [(name, max(others) + sequence, text, final) for name, sequence, text, final in STAGES]
 
 
 def generate(sizes: DemoSizes, password: str, seed: int = 42) -> None:

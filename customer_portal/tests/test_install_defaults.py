@@ -24,6 +24,29 @@ class TestInstallDefaults(FrappeTestCase):
 			ensure_default_stages()
 			self.assertEqual(frappe.db.count("Order Stage"), before)
 
+	def test_the_demo_keeps_the_default_stages_an_order_has_been_at(self):
+		from customer_portal.setup.order_stages import create_stages, remove_unused_default_stages
+		from customer_portal.tests.fixtures import make_customer, make_order
+
+		frappe.db.delete("Order Stage")  # rolled back with the test class
+		ensure_default_stages()
+		(first, *_rest), (second, *_rest) = DEFAULT_STAGES[:2]
+		order = frappe.get_doc("Order", make_order(make_customer("Default Flow Co"), "Moved on", stage=first))
+		order.stage = second
+		order.save()
+		removed = remove_unused_default_stages()  # raised LinkExistsError for the first stage
+		self.assertNotIn(first, removed)  # the order's history names it
+		self.assertNotIn(second, removed)  # the order is there
+		self.assertTrue(frappe.db.exists("Order Stage", first))
+		self.assertTrue(frappe.db.exists("Order Stage", second))
+		self.assertEqual(frappe.get_doc("Order", order.name).stage_history[0].stage, first)
+		# the demo's own flow fits beside them (its first stage took the first default's position)
+		from customer_portal.demo import STAGES, demo_stages
+
+		created = create_stages(demo_stages())
+		self.assertEqual(created, [name for name, *_rest in STAGES])
+		self.assertTrue(all(frappe.db.exists("Order Stage", name) for name in created))
+
 	def test_ticket_categories(self):
 		frappe.db.delete("Ticket Category")
 		ensure_ticket_categories()
