@@ -842,17 +842,15 @@ class Generator:
 
 
 def demo_stages() -> list[tuple]:
-	"""STAGES, placed after the site's other stages when one of them holds a position the demo's flow uses
-	(a default stage an order is at or has passed through stays, and no two stages share a position)."""
-	ours = {name.lower() for name, *_rest in STAGES}  # names compare without case, as MariaDB does
-	others = [
-		stage.sequence
-		for stage in frappe.get_all("Order Stage", fields=["name", "sequence"])
-		if stage.name.lower() not in ours
-	]
-	if not set(others) & {sequence for _name, sequence, *_rest in STAGES}:
+	"""STAGES, placed after the site's stages when one the demo still has to create would take a position
+	a stage already holds (a default stage an order is at or has passed through stays, and no two stages
+	share a position). Stages the site has under the demo's names are kept where they are."""
+	existing = frappe.get_all("Order Stage", fields=["name", "sequence"])
+	have = {stage.name.lower() for stage in existing}  # names compare without case, as MariaDB does
+	taken = {stage.sequence for stage in existing}
+	if not any(sequence in taken for name, sequence, *_rest in STAGES if name.lower() not in have):
 		return STAGES
-	return [(name, max(others) + sequence, text, final) for name, sequence, text, final in STAGES]
+	return [(name, max(taken) + sequence, text, final) for name, sequence, text, final in STAGES]
 
 
 def generate(sizes: DemoSizes, password: str, seed: int = 42) -> None:

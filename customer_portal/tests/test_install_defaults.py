@@ -25,6 +25,7 @@ class TestInstallDefaults(FrappeTestCase):
 			self.assertEqual(frappe.db.count("Order Stage"), before)
 
 	def test_the_demo_keeps_the_default_stages_an_order_has_been_at(self):
+		from customer_portal.demo import STAGES, demo_stages
 		from customer_portal.setup.order_stages import create_stages, remove_unused_default_stages
 		from customer_portal.tests.fixtures import make_customer, make_order
 
@@ -41,8 +42,6 @@ class TestInstallDefaults(FrappeTestCase):
 		self.assertTrue(frappe.db.exists("Order Stage", second))
 		self.assertEqual(frappe.get_doc("Order", order.name).stage_history[0].stage, first)
 		# the demo's own flow fits beside them (its first stage took the first default's position)
-		from customer_portal.demo import STAGES, demo_stages
-
 		created = create_stages(demo_stages())
 		self.assertEqual(created, [name for name, *_rest in STAGES])
 		self.assertTrue(all(frappe.db.exists("Order Stage", name) for name in created))
