@@ -59,6 +59,10 @@ permission_query_conditions = {
 has_permission = {
 	doctype: "customer_portal.permissions.has_permission" for doctype in (*_SCOPED_DOCTYPES, "File")
 }
+# and deny by default: a customer's user reaches no other doctype of any app, beyond a short allowlist
+# (permissions.ALLOWED_DOCTYPES); staff and desk users keep Frappe's answers
+permission_query_conditions["*"] = "customer_portal.permissions.deny_by_default_conditions"
+has_permission["*"] = "customer_portal.permissions.deny_by_default"
 # files of customer-owned records load only for users who may reach the record (documents/scoped_file.py)
 override_doctype_class = {"File": "customer_portal.documents.scoped_file.ScopedFile"}
 has_website_permission = {
@@ -156,7 +160,17 @@ doc_events = {
 	# and a merge of customers or stages adds their kept figures together first (kept_figures.py)
 	"*": {"after_rename": "customer_portal.activity.log.record_rename"},
 	# a record of a customer is never shared with portal users or everyone: shares widen Frappe's lists
-	"DocShare": {"validate": "customer_portal.permissions.refuse_scoped_share"},
+	"DocShare": {
+		"validate": [
+			"customer_portal.permissions.refuse_scoped_share",
+			"customer_portal.permissions.refuse_desk_action",
+		]
+	},
+	# and customers' users make no comments, likes, assignments, tags, follows or emails on records
+	**{
+		doctype: {"validate": "customer_portal.permissions.refuse_desk_action"}
+		for doctype in ("Comment", "ToDo", "Tag", "Tag Link", "Document Follow", "Communication")
+	},
 	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
@@ -254,11 +268,8 @@ override_whitelisted_methods = {
 		"frappe.client.has_permission",
 		"frappe.desk.search.get_link_title",
 		"frappe.website.doctype.discussion_topic.discussion_topic.submit_discussion",
-		"frappe.handler.upload_file",
 	)
 }
-# `/api/method/upload_file` names Frappe's upload by its short name
-override_whitelisted_methods["upload_file"] = override_whitelisted_methods["frappe.handler.upload_file"]
 # password reset answers the same whether or not the address has an account (accounts/password_reset.py)
 override_whitelisted_methods["frappe.core.doctype.user.user.reset_password"] = (
 	"customer_portal.accounts.password_reset.reset_password"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint
 
 STAFF_ROLE = "Customer Portal Staff"
 PORTAL_ROLE = "Customer Portal User"
@@ -78,6 +79,7 @@ READ_PTYPES = frozenset({"read", "select", "print", "report", "export"})
 # (`portal_write`); the same change through REST, desk or frappe.client is refused
 WRITE_WINDOWS = frozenset(
 	{
+		"File",
 		"Order",
 		"Document",
 		"Invoice Payment",
@@ -93,6 +95,39 @@ WINDOWED_PTYPES = frozenset({"create", "write"})
 # customer's portal users are managed on /portal/users, while its admins edit the rest in a Web Form
 WINDOWED_TABLES = {"Customer": ("portal_users", ("user", "portal_role"))}
 
+# Deny by default. A restricted user (`is_restricted`) reaches, of every doctype of every installed app,
+# the doctypes the policy scopes (each answered by its own rule above) and those listed here, each with
+# the permission types it is needed for; every other doctype is refused for every permission type and
+# lists nothing (`deny_by_default`, Frappe's `"*"` permission hooks).
+READ_ONLY = frozenset({"read", "select"})
+ALLOWED_DOCTYPES = {
+	# the configuration portal pages show: the order timeline's stages, the document library's types and
+	# the ticket form's categories
+	"Order Stage": READ_ONLY,
+	"Document Type": READ_ONLY,
+	"Ticket Category": READ_ONLY,
+	# a signed-in user's own account (OWN_ROW): the account page shows it and saves its language, time
+	# zone and password on it
+	"User": frozenset({"read", "select", "write"}),
+}
+# doctype -> the field naming the user a row of an allowed doctype must be to be theirs
+OWN_ROW = {"User": "name"}
+# Frappe's desk actions on a record, each a record of these doctypes that Frappe writes with
+# `ignore_permissions`: comments and likes, assignments, tags, follows, shares and emails. Restricted users
+# talk to staff through tickets, so they make none of them, outside the app's own writes (`portal_write`:
+# Frappe notes an attachment or a workflow step in the record's timeline).
+DESK_ACTION_DOCTYPES = (
+	"Comment",
+	"ToDo",
+	"Tag",
+	"Tag Link",
+	"DocShare",
+	"Document Follow",
+	"Communication",
+)
+# Frappe's role that every user with desk access holds
+DESK_ROLE = "Desk User"
+
 _CACHE_KEY = "customer_portal_permitted_customers"
 _WINDOWS_KEY = "customer_portal_write_windows"
 
@@ -105,6 +140,19 @@ def portal_user_rows(link):
 def is_unrestricted(user: str | None = None) -> bool:
 	user = user or frappe.session.user
 	return user == "Administrator" or not UNRESTRICTED_ROLES.isdisjoint(frappe.get_roles(user))
+
+
+def is_restricted(user: str | None = None) -> bool:
+	"""Whether `user` is confined to the portal: signed in, not staff, and holding a portal role or no desk
+	access (customer admins and members, and website users linked to no customer). Guests keep Frappe's
+	own rules for the public website."""
+	user = user or frappe.session.user
+	if user in ("Administrator", "Guest"):
+		return False
+	roles = frappe.get_roles(user)
+	if not UNRESTRICTED_ROLES.isdisjoint(roles):
+		return False
+	return PORTAL_ROLE in roles or PORTAL_ADMIN_ROLE in roles or DESK_ROLE not in roles
 
 
 def require_staff() -> None:
@@ -457,4 +505,70 @@ def file_admitted(doc, user: str | None = None) -> bool:
 def _file_permission(doc, ptype: str | None, user: str | None):
 	if not file_admitted(doc, user):
 		raise_not_found("File", doc.name)
+	if (
+		(ptype or "read") not in READ_PTYPES
+		and is_restricted(user)
+		and not _write_window_open("File", "write")
+	):
+		return False  # a customer's user changes or deletes a file only through the portal's uploads
 	return None
+
+
+# Deny by default (Frappe's `"*"` permission hooks): controller hooks only refuse, never grant, so staff and
+# desk users keep Frappe's own answers.
+def deny_by_default(doc, ptype: str | None = None, user: str | None = None, debug: bool = False):
+	"""`has_permission` for every doctype: a restricted user is refused what the allowlist does not give."""
+	user = user or frappe.session.user
+	if doc.doctype in SCOPED_DOCTYPES or not is_restricted(user):
+		return None
+	allowed = ALLOWED_DOCTYPES.get(doc.doctype)
+	if allowed is None or (ptype or "read") not in allowed:
+		return False
+	if (field := OWN_ROW.get(doc.doctype)) and doc.get(field) != user:
+		return False
+	return None
+
+
+def deny_by_default_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""`permission_query_conditions` for every doctype: a restricted user lists nothing the allowlist does
+	not give, and of an allowed doctype with an owner only their own rows."""
+	user = user or frappe.session.user
+	if doctype in SCOPED_DOCTYPES or not is_restricted(user):
+		return ""
+	if doctype not in ALLOWED_DOCTYPES:
+		return "1=0"
+	if field := OWN_ROW.get(doctype):
+		return f"(`tab{doctype}`.`{field}` = {frappe.db.escape(user, percent=False)})"
+	return ""
+
+
+def refuse_desk_action(doc, method=None) -> None:
+	"""`validate` of the desk actions' doctypes: a restricted user makes none, whichever path writes it
+	(Frappe writes them with `ignore_permissions`), outside the app's own writes."""
+	if doc.doctype == "DocShare" and doc.share_doctype == "User" and doc.share_name == doc.user:
+		return  # Frappe shares each User with itself whenever it is saved (User.share_with_self)
+	if is_restricted() and not frappe.local.flags.get(_WINDOWS_KEY):
+		frappe.throw(
+			_("Please contact us through a support ticket."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def refuse_customer_file(doc) -> None:
+	"""A restricted user's File: stored only by the portal's own uploads (documents, tickets and exports
+	open a File write window after checking the file's type, content, size and name), always private, and
+	attached to nothing or to a record in their scope. Every other path that stores a File refuses them."""
+	if not is_restricted():
+		return
+	private = cint(doc.is_private) or (doc.file_url or "").startswith("/private/")
+	if (
+		"File" not in frappe.local.flags.get(_WINDOWS_KEY, ())
+		or (doc.is_new() and not private)
+		or not file_admitted(doc)
+	):
+		frappe.throw(
+			_("Please upload files from the portal's documents or tickets pages."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)

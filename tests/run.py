@@ -91,6 +91,9 @@ def main() -> int:
 		"--idp-site", help="a plain Frappe site served as the OpenID Connect provider (single sign-on)"
 	)
 	parser.add_argument("--pattern", default="test_*.py", help="test file pattern")
+	parser.add_argument(
+		"--suite", action="append", help="run only this folder of tests/ (repeatable; default: all of them)"
+	)
 	parser.add_argument("--output", help="folder for screenshots (default: BENCH/test-output/SITE)")
 	args = parser.parse_args()
 
@@ -141,8 +144,11 @@ def main() -> int:
 			CP_E2E_SMTP_PORT=str(services.current.mail_port),
 			CP_E2E_MAIL_DIR=str(services.current.mail_dir),
 		)
-		suite = unittest.defaultTestLoader.discover(
-			str(TESTS), pattern=args.pattern, top_level_dir=str(TESTS)
+		suite = unittest.TestSuite(
+			unittest.defaultTestLoader.discover(
+				str(TESTS / folder), pattern=args.pattern, top_level_dir=str(TESTS)
+			)
+			for folder in (args.suite or ["."])
 		)
 		result = unittest.TextTestRunner(verbosity=2).run(suite)
 	finally:

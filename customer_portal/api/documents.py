@@ -89,7 +89,7 @@ def upload(
 		log_access("Upload", "Refused", document, customer, reason=str(e)[:140])
 		raise
 
-	with portal_write("Document"):
+	with portal_write("Document"), portal_write("File"):
 		file = frappe.get_doc(
 			{
 				"doctype": "File",

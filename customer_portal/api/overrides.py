@@ -5,7 +5,6 @@
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
 - `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads;
-- `frappe.handler.upload_file` stores whatever a customer sends (the portal's uploads check files);
 - `frappe.client.has_permission`, `frappe.desk.search.get_link_title` and
   `frappe.website...discussion_topic.submit_discussion` look at a named record without the policy.
 Each would tell a portal user that another customer's record exists. And `frappe.desk.form.load.getdoc`
@@ -17,8 +16,9 @@ keeps Frappe's behaviour.
 
 import frappe
 import frappe.client
+import frappe.desk.form.load
 import frappe.desk.search
-from frappe.utils import get_safe_filters
+from frappe.utils import cint, get_safe_filters
 
 from customer_portal.permissions import SCOPED_DOCTYPES, is_unrestricted, is_visible, raise_not_found
 from customer_portal.request_guards import guard_delete
@@ -54,75 +54,38 @@ def delete(doctype: str, name: str) -> None:
 	frappe.client.delete(doctype, name)
 
 
+# search and form load forward every argument but the one they change through `frappe.call`, which passes
+# a function only the parameters it takes: Frappe's signatures differ between v15 releases (getdoc lost
+# its `user` in 15.74), so these overrides copy none of them
 @frappe.whitelist()
-def search_link(
-	doctype: str,
-	txt: str,
-	query: str | None = None,
-	filters: str | dict | list | None = None,
-	page_length: int = 10,
-	searchfield: str | None = None,
-	reference_doctype: str | None = None,
-	ignore_user_permissions: bool = False,
-):
-	return frappe.desk.search.search_link(
-		doctype,
-		txt,
-		query=query,
-		filters=filters,
-		page_length=page_length,
-		searchfield=searchfield,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=ignore_user_permissions and not _is_scoped(doctype),
+def search_link(doctype: str, txt: str, **kwargs):
+	kwargs["ignore_user_permissions"] = bool(cint(kwargs.get("ignore_user_permissions"))) and not _is_scoped(
+		doctype
 	)
+	return frappe.call(frappe.desk.search.search_link, doctype=doctype, txt=txt, **kwargs)
 
 
 @frappe.whitelist()
-def search_widget(
-	doctype: str,
-	txt: str,
-	query: str | None = None,
-	searchfield: str | None = None,
-	start: int = 0,
-	page_length: int = 10,
-	filters: str | dict | list | None = None,
-	filter_fields=None,
-	as_dict: bool = False,
-	reference_doctype: str | None = None,
-	ignore_user_permissions: bool = False,
-):
-	return frappe.desk.search.search_widget(
-		doctype,
-		txt,
-		query=query,
-		searchfield=searchfield,
-		start=start,
-		page_length=page_length,
-		filters=filters,
-		filter_fields=filter_fields,
-		as_dict=as_dict,
-		reference_doctype=reference_doctype,
-		ignore_user_permissions=ignore_user_permissions and not _is_scoped(doctype),
+def search_widget(doctype: str, txt: str, **kwargs):
+	kwargs["ignore_user_permissions"] = bool(cint(kwargs.get("ignore_user_permissions"))) and not _is_scoped(
+		doctype
 	)
+	return frappe.call(frappe.desk.search.search_widget, doctype=doctype, txt=txt, **kwargs)
 
 
 @frappe.whitelist()
-def getdoc(doctype: str, name: str, user=None):
-	from frappe.desk.form.load import getdoc as frappe_getdoc
-
-	frappe_getdoc(doctype, name, user)
+def getdoc(doctype: str, name: str, **kwargs):
+	frappe.call(frappe.desk.form.load.getdoc, doctype=doctype, name=name, **kwargs)
 	if _is_scoped(doctype):
 		frappe.response.pop("docinfo", None)
 
 
 @frappe.whitelist()
 def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
-	from frappe.desk.form.load import get_docinfo as frappe_get_docinfo
-
 	if doc is None and doctype and _is_scoped(doctype):
 		frappe.get_doc(doctype, name).check_permission("read")  # another customer's: not found
 		return
-	return frappe_get_docinfo(doc, doctype, name)
+	return frappe.desk.form.load.get_docinfo(doc, doctype, name)
 
 
 @frappe.whitelist()
@@ -151,20 +114,3 @@ def submit_discussion(doctype, docname, reply, title, topic_name=None, reply_nam
 	if isinstance(doctype, str) and _is_scoped(doctype) and not is_visible(doctype, docname):
 		raise_not_found(doctype, docname)
 	return discussion_topic.submit_discussion(doctype, docname, reply, title, topic_name, reply_name)
-
-
-@frappe.whitelist(allow_guest=True)
-def upload_file():
-	"""Customers send files only through the portal's own uploads (documents, tickets), which check each
-	file's type, content, size and name; Frappe's upload_file would store anything a customer sends, of
-	any size, as a private file served inline. Staff and other desk users keep Frappe's upload."""
-	from frappe.handler import upload_file as frappe_upload_file
-
-	from customer_portal.permissions import PORTAL_ROLE
-
-	if frappe.session.user != "Guest" and not is_unrestricted() and PORTAL_ROLE in frappe.get_roles():
-		frappe.throw(
-			frappe._("Please upload files from the portal's documents or tickets pages."),
-			frappe.PermissionError,
-		)
-	return frappe_upload_file()

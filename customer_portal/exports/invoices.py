@@ -160,7 +160,7 @@ def produce(doc, report) -> None:
 			"attached_to_field": "file",
 		}
 	)
-	with portal_write("Portal Export"):
+	with portal_write("Portal Export"), portal_write("File"):
 		file.insert()
 		doc.reload()
 		doc.update({"file": file.file_url, "status": "Done", "progress": 100, "finished_on": now_datetime()})

@@ -215,7 +215,9 @@ class TestEmailRendering(FrappeTestCase):
 		# the second message reuses the stylesheet rules parsed for the first
 		self.assertEqual(formatted_html("Subject", message, email_account=account), expected)
 		self.assertEqual(formatted_html("Subject", message, email_account=account), expected)
-		self.assertIn("style=", expected.split("btn btn-primary")[1][:200])
+		# Frappe's standard email around the message (15.55 inlines its stylesheet here, 15.74 at sending)
+		self.assertIn('class="email-container"', expected)
+		self.assertIn("/portal/orders/X", expected)
 
 	def test_templates_are_compiled_once_and_guarded(self):
 		from customer_portal.notifications.rendering import render_string

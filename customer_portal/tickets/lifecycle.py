@@ -165,17 +165,19 @@ def post_message(ticket, message: str, attachments: list, internal: bool = False
 			"internal": 1 if internal else 0,
 		}
 	).insert()
+	# the files were checked (check_attachments): the File window lets a customer's user store them
 	for file_name, content in attachments:
-		frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": file_name,
-				"is_private": 1,
-				"content": content,
-				"attached_to_doctype": doc.doctype,
-				"attached_to_name": doc.name,
-			}
-		).insert()
+		with portal_write("File"):
+			frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": file_name,
+					"is_private": 1,
+					"content": content,
+					"attached_to_doctype": doc.doctype,
+					"attached_to_name": doc.name,
+				}
+			).insert()
 	return doc
 
 
