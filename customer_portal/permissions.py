@@ -125,6 +125,9 @@ DESK_ACTION_DOCTYPES = (
 	"Document Follow",
 	"Communication",
 )
+# Files Frappe's background jobs store for a restricted user, attached to a record of these doctypes: the
+# JSON of their personal data download (never from a request, where Frappe's upload_file could name one)
+JOB_FILES = frozenset({"Personal Data Download Request"})
 # Frappe's role that every user with desk access holds
 DESK_ROLE = "Desk User"
 
@@ -562,6 +565,8 @@ def refuse_customer_file(doc) -> None:
 	if not is_restricted():
 		return
 	private = cint(doc.is_private) or (doc.file_url or "").startswith("/private/")
+	if private and doc.attached_to_doctype in JOB_FILES and not getattr(frappe.local, "request", None):
+		return  # a file Frappe's own background job writes for the user (JOB_FILES)
 	if (
 		"File" not in frappe.local.flags.get(_WINDOWS_KEY, ())
 		or (doc.is_new() and not private)

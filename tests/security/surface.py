@@ -126,6 +126,7 @@ def scoped_doctypes() -> list[str]:
 		*hooks.permission_query_conditions,
 		*hooks.has_permission,
 	}
+	doctypes.discard("*")  # the deny-by-default hooks, for every doctype
 	return sorted(doctypes)
 
 
