@@ -281,7 +281,13 @@ def raise_not_found(doctype: str, name) -> None:
 		from customer_portal.activity.log import record
 
 		record("Access Denied", doctype, str(name or "")[:140] or None, refused=True)
-	frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
+	try:
+		frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
+	except frappe.DoesNotExistError as e:
+		# as Frappe's own not-found carries it from 15.74 on: its error handler then answers a doctype
+		# the user may not read with 403 (handle_does_not_exist_error), for a missing record and this alike
+		e.doctype = doctype
+		raise
 
 
 def get_scoped_doc(doctype: str, name, ptype: str = "read"):
@@ -550,6 +556,8 @@ def refuse_desk_action(doc, method=None) -> None:
 	(Frappe writes them with `ignore_permissions`), outside the app's own writes."""
 	if doc.doctype == "DocShare" and doc.share_doctype == "User" and doc.share_name == doc.user:
 		return  # Frappe shares each User with itself whenever it is saved (User.share_with_self)
+	if doc.doctype == "Comment" and doc.comment_type in ("Attachment", "Attachment Removed"):
+		return  # Frappe notes a file on its record: the File itself passed refuse_customer_file
 	if is_restricted() and not frappe.local.flags.get(_WINDOWS_KEY):
 		frappe.throw(
 			_("Please contact us through a support ticket."),

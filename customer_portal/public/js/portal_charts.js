@@ -1,7 +1,8 @@
 // The portal's charts, drawn with frappe-charts (shipped with Frappe) from data-chart attributes:
 // data-chart-type (bar, line, percentage...), data-chart-stacked for stacked bars, data-chart-unit for
 // the tooltip's unit.
-import { Chart } from "/assets/frappe/node_modules/frappe-charts/dist/frappe-charts.min.esm.js";
+// frappe-charts.esm.js is minified and shipped by every Frappe v15 (15.74 dropped the .min.esm.js name)
+import { Chart } from "/assets/frappe/node_modules/frappe-charts/dist/frappe-charts.esm.js";
 
 const primary = getComputedStyle(document.querySelector(".portal")).getPropertyValue("--portal-primary").trim();
 const palette = [primary || "#2563eb", "#f59e0b", "#10b981", "#8b5cf6", "#ef4444", "#06b6d4", "#64748b", "#ec4899"];
