@@ -274,9 +274,9 @@ def get_scope(doctype: str, user: str | None = None) -> Scope | None:
 	return None if customers is None else Scope(doctype, customers, user)
 
 
-def raise_not_found(doctype: str, name) -> None:
+def raise_not_found(doctype: str, name, *, as_load: bool = False) -> None:
 	"""Answer exactly as Frappe answers for a record that does not exist (a customer user's attempt is
-	kept in the activity log)."""
+	kept in the activity log); `as_load`: as Frappe's own loading of a missing record answers."""
 	if frappe.session.user != "Guest" and not is_unrestricted():
 		from customer_portal.activity.log import record
 
@@ -284,9 +284,11 @@ def raise_not_found(doctype: str, name) -> None:
 	try:
 		frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
 	except frappe.DoesNotExistError as e:
-		# as Frappe's own not-found carries it from 15.74 on: its error handler then answers a doctype
-		# the user may not read with 403 (handle_does_not_exist_error), for a missing record and this alike
-		e.doctype = doctype
+		if as_load:
+			# as Frappe's loading of a missing record carries it from 15.74 on: its error handler then
+			# answers a doctype the user may not read with 403 (handle_does_not_exist_error), for a missing
+			# record and this one alike
+			e.doctype = doctype
 		raise
 
 
@@ -327,11 +329,11 @@ class ScopedDocument(Document):
 			if scope is not None and (
 				self.parenttype != parent or not scope.admits(_stored_row(parent, self.parent))
 			):
-				raise_not_found(self.doctype, self.name)
+				raise_not_found(self.doctype, self.name, as_load=True)
 			return
 		scope = get_scope(self.doctype)
 		if scope is not None and not scope.admits(self):
-			raise_not_found(self.doctype, self.name)
+			raise_not_found(self.doctype, self.name, as_load=True)
 
 
 def get_permission_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -34,4 +34,4 @@ class ScopedFile(File):
 	def load_from_db(self):
 		super().load_from_db()
 		if not file_admitted(self):
-			raise_not_found("File", self.name)
+			raise_not_found("File", self.name, as_load=True)

@@ -86,7 +86,7 @@ class InvitationsTest(unittest.TestCase):
 	def test_another_customers_invitation_is_not_found(self):
 		self.invite(f"foreign-{uuid.uuid4().hex[:8]}@example.com")
 		name = re.search(r'name="name" value="([0-9a-z]+)"', self.alice.get("/portal/users").text).group(1)
-		dave = PortalClient("dave@globex.example.com")  # Globex's admin
+		dave = PortalClient("carol@globex.example.com")  # Globex's admin (the demo's first user of Globex)
 		for probe in (
 			lambda n: dave.get(f"/api/resource/Portal Invitation/{n}"),
 			lambda n: dave.call("customer_portal.api.users.revoke_invitation", "POST", name=n),
