@@ -577,11 +577,7 @@ def refuse_customer_file(doc) -> None:
 	private = cint(doc.is_private) or (doc.file_url or "").startswith("/private/")
 	if private and doc.attached_to_doctype in JOB_FILES and not getattr(frappe.local, "request", None):
 		return  # a file Frappe's own background job writes for the user (JOB_FILES)
-	if (
-		"File" not in frappe.local.flags.get(_WINDOWS_KEY, ())
-		or (doc.is_new() and not private)
-		or not file_admitted(doc)
-	):
+	if not _write_window_open("File", "write") or (doc.is_new() and not private) or not file_admitted(doc):
 		frappe.throw(
 			_("Please upload files from the portal's documents or tickets pages."),
 			frappe.PermissionError,
