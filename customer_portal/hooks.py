@@ -259,15 +259,10 @@ override_whitelisted_methods = {
 	method: f"customer_portal.api.overrides.{method.rsplit('.', 1)[1]}"
 	for method in (
 		"frappe.client.get_count",
-		"frappe.client.validate_link",
-		"frappe.client.delete",
 		"frappe.desk.search.search_link",
 		"frappe.desk.search.search_widget",
 		"frappe.desk.form.load.getdoc",
 		"frappe.desk.form.load.get_docinfo",
-		"frappe.client.has_permission",
-		"frappe.desk.search.get_link_title",
-		"frappe.website.doctype.discussion_topic.discussion_topic.submit_discussion",
 	)
 }
 # password reset answers the same whether or not the address has an account (accounts/password_reset.py)

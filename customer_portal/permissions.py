@@ -110,6 +110,32 @@ ALLOWED_DOCTYPES = {
 	# zone and password on it
 	"User": frozenset({"read", "select", "write"}),
 }
+# Frappe's whitelisted functions a restricted user may call, besides the app's own and those Frappe lets
+# guests call (the public website). Every other function answers "Not permitted" to them
+# (`request_guards.guard_functions`): Frappe's desk functions answer schema, roles, installed apps and
+# settings without asking for a record permission.
+PORTAL_FUNCTIONS = frozenset(
+	{
+		# the session: who is signed in, and signing out
+		"frappe.auth.get_logged_user",
+		"frappe.handler.logout",
+		"frappe.handler.web_logout",
+		# Frappe's client API on their own records, judged by the permission layer (the least-privilege
+		# matrix tries each on every doctype): reads, searches and Link fields of the portal's Web Forms,
+		# and print; their writes go through the app's endpoints
+		"frappe.client.get",
+		"frappe.client.get_list",
+		"frappe.client.get_count",
+		"frappe.client.validate_link",
+		"frappe.desk.reportview.get",
+		"frappe.desk.form.load.getdoc",
+		"frappe.desk.search.search_link",
+		"frappe.desk.search.search_widget",
+		"frappe.utils.print_format.download_pdf",
+		# Frappe's upload, so that a file sent past the portal gets the File rule's own answer
+		"frappe.handler.upload_file",
+	}
+)
 # doctype -> the field naming the user a row of an allowed doctype must be to be theirs
 OWN_ROW = {"User": "name"}
 # Frappe's desk actions on a record, each a record of these doctypes that Frappe writes with
@@ -413,14 +439,22 @@ def refuse_foreign_owner(doc, scope: Scope) -> None:
 
 
 def is_visible(doctype: str, name) -> bool:
-	"""Whether the session user can reach the row `name` of a scoped doctype (always, if unrestricted):
-	the policy's own query condition, which also covers child rows and files."""
+	"""Whether the session user can reach the row `name` of a scoped doctype (always, if unrestricted)."""
+	return str(name) in visible_names(doctype, [name])
+
+
+def visible_names(doctype: str, names) -> set[str]:
+	"""The rows among `names` of a scoped doctype that the session user can reach (all of them, if
+	unrestricted): the policy's own query condition, which also covers child rows and files."""
+	names = [str(name) for name in names]
 	condition = get_permission_query_conditions(doctype=doctype)
-	if not condition:
-		return True
-	return bool(
-		frappe.db.sql(f"select 1 from `tab{doctype}` where `name` = %s and {condition} limit 1", (name,))
+	if not condition or not names:
+		return set(names)
+	rows = frappe.db.sql(
+		f"select `name` from `tab{doctype}` where `name` in %s and {condition}", (tuple(names),)
 	)
+	found = {str(row[0]).casefold() for row in rows}  # names compare as MariaDB compares them
+	return {name for name in names if name.casefold() in found}
 
 
 @contextmanager

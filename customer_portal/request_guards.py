@@ -1,17 +1,16 @@
-"""Request guards that make an out-of-scope record answer exactly like a missing one.
+"""Request guards that make a record a user may not reach answer exactly like a missing one.
 
-Three Frappe paths check existence before they check permissions, with a different answer for "missing"
-than the scoping policy gives for "not yours":
+Frappe's paths check existence and permission in differing orders, and differently from one v15 release
+to the next, so each could tell "missing" from "not yours" (a 404 against a 403, or an empty answer):
+- a record named in a request (a doctype and a name in its parameters, a document in `doc`, a REST
+  path): for a restricted user, a record of a scoped doctype outside their scope, a User other than
+  themselves, or a record of a doctype they may not use at all is not found, before Frappe looks. This
+  one rule covers every whitelisted function and route, Frappe's and any added later;
+- a whitelisted function: a restricted user calls only the app's, those Frappe lets guests call, and the
+  few of Frappe's listed in `permissions.PORTAL_FUNCTIONS`; any other answers "Not permitted";
 - a private file URL: Frappe answers 403 for a missing file and for a file it may not serve;
-- a delete: Frappe raises a bare "does not exist" for a missing name, before loading the record;
 - a Web Form record page (/<route>/<name>[/edit]): Frappe shows its 404 page for a missing name and an
   error page for a record it may not load.
-All three are answered here, before Frappe looks, from the same policy.
-
-A fourth is the User, which no customer owns: Frappe loads a named user before it checks permissions, so a
-customer's user asking for someone else's account would learn whether the address has one (403 against
-404). A request that names a User its restricted user may not read answers like a missing one, on every
-path that takes a record by name: REST, a doctype and name in the parameters, a document in `doc`.
 """
 
 import json
@@ -19,24 +18,41 @@ import re
 from urllib.parse import unquote
 
 import frappe
+from frappe import _
 from frappe.core.doctype.file.utils import find_file_by_url
+from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
+from frappe.modules.utils import load_doctype_module
 
 from customer_portal.permissions import (
+	ALLOWED_DOCTYPES,
 	CUSTOMER_FIELD,
+	PORTAL_FUNCTIONS,
 	SCOPED_DOCTYPES,
+	is_restricted,
 	is_unrestricted,
 	is_visible,
 	raise_not_found,
+	visible_names,
 )
 
 PRIVATE_FILES = "/private/files/"
 WEB_FORM_ROUTES = "customer_portal:web_form_routes"
-# a record in Frappe's REST API: /api/resource/<doctype>/<name>, the same under /api/v1/document, and
-# /api/v2/document/<doctype>/<name>/ (optionally /method/<method>/)
+# a record in Frappe's REST API: /api/resource/<doctype>/<name>, the same under /api/v1/resource, and
+# /api/v2/document/<doctype>/<name>/ (optionally /copy or /method/<method>/)
 REST_DOCUMENT = re.compile(
-	r"^/api/(?:resource|v1/document|v2/document)/(?P<doctype>[^/]+)/(?P<name>.+?)(?:/method/[^/]+)?/?$"
+	r"^/api/(?:resource|v1/resource|v2/document)/(?P<doctype>[^/]+)/(?P<name>.+?)(?:/copy|/method/[^/]+)?/?$"
 )
+# a call of a whitelisted function: /api/method/<function>, /api/v1/method/..., /api/v2/method/<function>
+# and /api/v2/method/<doctype>/<function> (a function of the doctype's module)
+FUNCTION_CALL = re.compile(
+	r"^/api/(?:(?:v1/)?method/(?P<v1>[^/]+)|v2/method/(?:(?P<doctype>[^/]+)/)?(?P<v2>[^/]+))/?$"
+)
+# the names Frappe's v2 API answers itself, before any function: signing in, signing out, ping
+V2_BUILT_IN = frozenset({"login", "logout", "ping"})
+# a doctype's schema in Frappe's REST API v2, which names the DocType record itself
+REST_META = re.compile(r"^/api/v2/doctype/(?P<name>[^/]+)/meta/?$")
 USER = "User"
+APP = "customer_portal"
 # the parameters Frappe's and the app's whitelisted functions take a doctype and a record's name in
 DOCTYPE_PARAMS = ("doctype", "dt", "reference_doctype", "ref_doctype", "parenttype")
 NAME_PARAMS = ("name", "docname", "dn", "reference_name", "ref_docname", "docnames", "names", "old_name")
@@ -46,14 +62,48 @@ def guard_request() -> None:
 	request = getattr(frappe.local, "request", None)
 	if not request or frappe.session.user == "Guest":
 		return
-	record = REST_DOCUMENT.match(request.path)
-	guard_named_users(record)
+	guard_functions(request.path)
+	guard_named_records(REST_DOCUMENT.match(request.path) or REST_META.match(request.path))
 	if request.path.startswith(PRIVATE_FILES):
 		guard_private_file_url(request.path)
-	elif request.method == "DELETE" and record:
-		guard_delete(unquote(record["doctype"]), unquote(record["name"]))
 	elif not request.path.startswith(("/api/", "/assets/", "/app")):
 		guard_web_form_record(request.path)
+
+
+def guard_functions(path: str) -> None:
+	"""Deny by default for whitelisted functions: a restricted user calling one they may not gets
+	Frappe's own "Not permitted"."""
+	call = FUNCTION_CALL.match(path)
+	if not call or not is_restricted():
+		return
+	if call["doctype"]:
+		try:
+			function = f"{load_doctype_module(unquote(call['doctype'])).__name__}.{unquote(call['v2'])}"
+		except Exception:  # not a doctype: Frappe's own answer, as for a function that does not exist
+			return
+	else:
+		function = unquote(call["v1"] or call["v2"])
+		if call["v2"] in V2_BUILT_IN:
+			return
+	if not may_call(function):
+		frappe.throw(_("Not permitted"), frappe.PermissionError)  # Frappe's answer to a guest
+
+
+def may_call(function: str) -> bool:
+	"""Whether a restricted user may call the whitelisted function a request names `function`. A Frappe
+	function the app overrides is judged as Frappe's: the override shapes its answer, it opens nothing."""
+	if function == "login":
+		return True
+	if "." not in function:
+		function = f"frappe.handler.{function}"  # Frappe's shorthand
+	if function.startswith(f"{APP}.") or function in PORTAL_FUNCTIONS:
+		return True
+	if function in get_server_script_map().get("_api", {}):
+		return True  # an API server script an admin wrote decides for itself
+	try:
+		return frappe.get_attr(function) in frappe.guest_methods
+	except Exception:  # a name that is no function: Frappe's own answer
+		return True
 
 
 def guard_private_file_url(path: str) -> None:
@@ -66,37 +116,51 @@ def guard_private_file_url(path: str) -> None:
 		raise frappe.PageDoesNotExistError
 
 
-def guard_delete(doctype: str, name: str) -> None:
-	"""A restricted user deleting a record outside their scope, or a missing one, gets one answer."""
-	if doctype in SCOPED_DOCTYPES and not is_visible(doctype, name):
-		raise_not_found(doctype, name)
-
-
-def guard_named_users(record: re.Match | None) -> None:
-	"""A restricted user naming a User they may not read (or none at all) gets one answer. The request's
-	parameters are read first: most requests name no User and cost no look-up of the user's roles."""
-	names = named_users(record, frappe.form_dict)
-	if not names or is_unrestricted():
+def guard_named_records(record: re.Match | None) -> None:
+	"""A user confined by the policy naming a record they may not reach gets the answer for a missing one.
+	The request's parameters are read first: most requests name no record and cost no look-up of the
+	user's roles; the names of one doctype are looked up in one query."""
+	named = named_records(record, frappe.form_dict)
+	if not named or is_unrestricted():
 		return
-	for name in names:
-		if name != frappe.session.user and not (
-			frappe.db.exists(USER, name) and frappe.has_permission(USER, "read", doc=name)
-		):
-			raise_not_found(USER, name)
+	restricted = is_restricted()
+	for doctype, names in named.items():
+		if doctype == USER:
+			unreachable = [name for name in names if not _reachable_user(name)]
+		elif doctype in SCOPED_DOCTYPES:
+			unreachable = sorted(set(names) - visible_names(doctype, names))
+		elif restricted and doctype not in ALLOWED_DOCTYPES:
+			unreachable = names  # a doctype they may not use at all: no record of it exists for them
+		else:
+			continue
+		if unreachable:
+			raise_not_found(doctype, unreachable[0])
 
 
-def named_users(record: re.Match | None, form: dict) -> list[str]:
-	"""The User names a request gives as the record it reads or changes (`record`: its REST path's match)."""
-	names = []
-	if record and unquote(record["doctype"]) == USER:
-		names.append(unquote(record["name"]))
-	if any(form.get(param) == USER for param in DOCTYPE_PARAMS):
-		for param in NAME_PARAMS:
-			names.extend(_names(form.get(param)))
+def _reachable_user(name: str) -> bool:
+	return name == frappe.session.user or bool(
+		frappe.db.exists(USER, name) and frappe.has_permission(USER, "read", doc=name)
+	)
+
+
+def named_records(record: re.Match | None, form: dict) -> dict[str, list[str]]:
+	"""Doctype -> the names a request gives as the records it reads or changes: in its REST path
+	(`record`: the path's match; a doctype's schema names its DocType), as a doctype and name parameter,
+	or as a document in `doc`."""
+	named = {}
+	if record:
+		doctype = record.groupdict().get("doctype") or "DocType"
+		named.setdefault(unquote(doctype), []).append(unquote(record["name"]))
+	doctypes = {form.get(param) for param in DOCTYPE_PARAMS} - {None, ""}
+	for doctype in doctypes:
+		if isinstance(doctype, str):
+			for param in NAME_PARAMS:
+				named.setdefault(doctype, []).extend(_names(form.get(param)))
 	doc = _parsed(form.get("doc"), "{")
-	if isinstance(doc, dict) and doc.get("doctype") == USER and doc.get("name"):
-		names.append(doc["name"])
-	return [str(name) for name in names if name]
+	if isinstance(doc, dict) and isinstance(doc.get("doctype"), str) and doc.get("name"):
+		named.setdefault(doc["doctype"], []).append(doc["name"])
+	named = {doctype: [str(name) for name in names if name] for doctype, names in named.items()}
+	return {doctype: names for doctype, names in named.items() if names}
 
 
 def _names(value) -> list:

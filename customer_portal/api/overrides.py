@@ -1,17 +1,14 @@
 """Overrides of Frappe v15 endpoints that would answer around the scoping policy.
 
 - `frappe.client.get_count` counts with `frappe.db.count`, without permissions, any doctype at all;
-- `frappe.client.validate_link` looks the name up with `frappe.db.get_value`, without permissions;
 - `frappe.desk.search.search_link` / `search_widget` with `ignore_user_permissions=1` query with
   `ignore_permissions=True` for anyone who may read the doctype;
-- `frappe.client.delete` says "does not exist" differently for a missing name than for a record it loads;
-- `frappe.client.has_permission`, `frappe.desk.search.get_link_title` and
-  `frappe.website...discussion_topic.submit_discussion` look at a named record without the policy.
-Each would tell a portal user that another customer's record exists. And `frappe.desk.form.load.getdoc`
-/ `get_docinfo` hand out a record's desk timeline (staff comments, emails, versions, views, assignments):
-staff talk about a customer's order or ticket there, so customer users get the record without it. For customer-owned doctypes and
-restricted users they answer through `frappe.get_list`, i.e. through the scoping policy; everything else
-keeps Frappe's behaviour.
+- `frappe.desk.form.load.getdoc` / `get_docinfo` hand out a record's desk timeline (staff comments, emails,
+  versions, views, assignments): staff talk about a customer's order or ticket there, so customer users
+  get the record without it.
+For customer-owned doctypes and restricted users they answer through the scoping policy; everything else
+keeps Frappe's behaviour. A record a request names that its user may not reach is answered before any of
+them runs (`request_guards.guard_named_records`).
 """
 
 import frappe
@@ -20,8 +17,7 @@ import frappe.desk.form.load
 import frappe.desk.search
 from frappe.utils import cint, get_safe_filters
 
-from customer_portal.permissions import SCOPED_DOCTYPES, is_unrestricted, is_visible, raise_not_found
-from customer_portal.request_guards import guard_delete
+from customer_portal.permissions import SCOPED_DOCTYPES, is_unrestricted
 
 
 def _is_scoped(doctype: str) -> bool:
@@ -38,20 +34,6 @@ def get_count(doctype: str, filters=None, debug=False, cache=False) -> int:
 		doctype, filters=get_safe_filters(filters), fields=["count(*) as count"], order_by=None
 	)
 	return rows[0].count if rows else 0
-
-
-@frappe.whitelist()
-def validate_link(doctype: str, docname: str, fields=None):
-	if isinstance(doctype, str) and isinstance(docname, str) and _is_scoped(doctype):
-		if not frappe.get_list(doctype, filters={"name": docname}, pluck="name", limit_page_length=1):
-			return frappe._dict()
-	return frappe.client.validate_link(doctype, docname, fields)
-
-
-@frappe.whitelist(methods=["POST", "DELETE"])
-def delete(doctype: str, name: str) -> None:
-	guard_delete(doctype, name)
-	frappe.client.delete(doctype, name)
 
 
 # search and form load forward every argument but the one they change through `frappe.call`, which passes
@@ -86,31 +68,3 @@ def get_docinfo(doc=None, doctype: str | None = None, name: str | None = None):
 		frappe.get_doc(doctype, name).check_permission("read")  # another customer's: not found
 		return
 	return frappe.desk.form.load.get_docinfo(doc, doctype, name)
-
-
-@frappe.whitelist()
-def has_permission(doctype: str, docname: str, perm_type: str = "read"):
-	"""Frappe judges a child row only by the role permissions of its parent doctype (never the parent row)
-	and so says "yes" about another customer's rows; a row outside the scope gets the missing row's no."""
-	if _is_scoped(doctype) and not is_visible(doctype, docname):
-		return {"has_permission": False}
-	return frappe.client.has_permission(doctype, docname, perm_type)
-
-
-@frappe.whitelist()
-def get_link_title(doctype: str, docname: str):
-	"""Frappe reads the title without asking permission."""
-	if _is_scoped(doctype) and not is_visible(doctype, docname):
-		return None
-	return frappe.desk.search.get_link_title(doctype, docname)
-
-
-@frappe.whitelist()
-def submit_discussion(doctype, docname, reply, title, topic_name=None, reply_name=None):
-	"""Frappe opens a discussion on any record a signed-in user names (and its link check tells a missing
-	record from another customer's)."""
-	from frappe.website.doctype.discussion_topic import discussion_topic
-
-	if isinstance(doctype, str) and _is_scoped(doctype) and not is_visible(doctype, docname):
-		raise_not_found(doctype, docname)
-	return discussion_topic.submit_discussion(doctype, docname, reply, title, topic_name, reply_name)

@@ -23,29 +23,9 @@ CANARIES = {
 		"customer_portal.api.overrides",
 		{"15.55.1": "ddb22e8d37d3c7d1", "15.74.1": "ddb22e8d37d3c7d1"},
 	),
-	"frappe.client:validate_link": (
-		"customer_portal.api.overrides",
-		{"15.55.1": "192a842497a4907b", "15.74.1": "69ff7df65ec2173f"},
-	),
-	"frappe.client:delete": (
-		"customer_portal.api.overrides",
-		{"15.55.1": "95c135c993edc4de", "15.74.1": "95c135c993edc4de"},
-	),
-	"frappe.client:has_permission": (
-		"customer_portal.api.overrides",
-		{"15.55.1": "ad59d80d1dfc06a2", "15.74.1": "93f2408f74cdba9d"},
-	),
-	"frappe.desk.search:get_link_title": (
-		"customer_portal.api.overrides",
-		{"15.55.1": "1eaa03587be87a62", "15.74.1": "1eaa03587be87a62"},
-	),
 	"frappe.desk.form.load:get_docinfo": (
 		"customer_portal.api.overrides",
 		{"15.55.1": "5fd6757d6b373704", "15.74.1": "5fd6757d6b373704"},
-	),
-	"frappe.website.doctype.discussion_topic.discussion_topic:submit_discussion": (
-		"customer_portal.api.overrides",
-		{"15.55.1": "2ba941768e709f74", "15.74.1": "2ba941768e709f74"},
 	),
 	# error_answers.py: the request's failure handler and closing commit, swapped in per worker
 	"frappe.app:handle_exception": (

@@ -18,10 +18,12 @@ from frappe.tests.utils import FrappeTestCase
 
 from customer_portal.permissions import (
 	ALLOWED_DOCTYPES,
+	PORTAL_FUNCTIONS,
 	SCOPED_DOCTYPES,
 	is_restricted,
 	portal_write,
 )
+from customer_portal.request_guards import guard_functions, may_call
 from customer_portal.tests.fixtures import make_customer, make_order, make_user
 
 PTYPES = (
@@ -215,3 +217,27 @@ class TestLeastPrivilege(FrappeTestCase):
 		self.assertTrue(
 			frappe.db.exists("Comment", {"reference_name": self.order, "comment_type": "Comment"})
 		)
+
+	def test_only_the_portals_functions_are_callable(self):
+		# every whitelisted function of Frappe loaded so far: the app's, guests' and PORTAL_FUNCTIONS open
+		frappe.get_attr("frappe.core.doctype.module_def.module_def.get_installed_apps")
+		refused = [
+			f"{fn.__module__}.{fn.__name__}"
+			for fn in frappe.whitelisted
+			if fn.__module__.startswith("frappe.")
+			and fn not in frappe.guest_methods
+			and f"{fn.__module__}.{fn.__name__}" not in PORTAL_FUNCTIONS
+			and "." not in fn.__qualname__
+		]
+		self.assertIn("frappe.core.doctype.module_def.module_def.get_installed_apps", refused)
+		open_ = ["customer_portal.api.orders.apply_action", "frappe.auth.get_logged_user", "login"]
+		open_ += [f"{fn.__module__}.{fn.__name__}" for fn in frappe.guest_methods[:20]]
+		for user in (self.admin, self.member, self.stranger):
+			frappe.set_user(user)
+			self.assertEqual([f for f in refused if may_call(f)], [], user)
+			self.assertEqual([f for f in open_ if not may_call(f)], [], user)
+			with self.assertRaises(frappe.PermissionError):
+				guard_functions("/api/v2/method/Module Def/get_installed_apps")
+			guard_functions("/api/method/frappe.auth.get_logged_user")
+		frappe.set_user(self.staff)
+		guard_functions("/api/method/frappe.core.doctype.module_def.module_def.get_installed_apps")

@@ -15,6 +15,7 @@ from frappe.utils.print_format import download_pdf
 from frappe.www.printview import get_html_and_style
 
 from customer_portal.permissions import CHILD_PARENT, CUSTOMER_FIELD, PORTAL_ROLE, get_permitted_customers
+from customer_portal.request_guards import guard_named_records
 from customer_portal.tests.fixtures import (
 	make_customer,
 	make_document,
@@ -54,6 +55,14 @@ def outcome(probe, name: str):
 def whitelisted(method: str):
 	"""The function an HTTP call of `method` runs, after apps' override_whitelisted_methods."""
 	return frappe.get_attr(frappe.get_hooks("override_whitelisted_methods", {}).get(method, [method])[-1])
+
+
+def called(method: str, **params):
+	"""An HTTP call of `method` with `params` as the app answers it: the request guard that answers a
+	record the user may not reach like a missing one, then the function."""
+	frappe.local.form_dict = frappe._dict(params)
+	guard_named_records(None)
+	return whitelisted(method)(**params)
 
 
 class TestScoping(FrappeTestCase):
@@ -161,8 +170,8 @@ class TestScoping(FrappeTestCase):
 					dt, filters={"name": name}
 				),
 				"reportview.get": lambda name, dt=doctype: self.reportview(dt, name),
-				"validate_link": lambda name, dt=doctype: whitelisted("frappe.client.validate_link")(
-					dt, name
+				"validate_link": lambda name, dt=doctype: called(
+					"frappe.client.validate_link", doctype=dt, docname=name
 				),
 				"search_link": lambda name, dt=doctype: whitelisted("frappe.desk.search.search_link")(
 					dt, name, ignore_user_permissions=True
@@ -244,11 +253,16 @@ class TestScoping(FrappeTestCase):
 			foreign = outcome(lambda n, dt=doctype: frappe.get_doc(dt, n).name, name)
 			self.assertEqual(foreign, outcome(lambda n, dt=doctype: frappe.get_doc(dt, n).name, missing))
 			self.assertEqual(foreign[0], "DoesNotExistError")
-			check = whitelisted("frappe.client.has_permission")
-			self.assertEqual(check(doctype, name, "read"), {"has_permission": False})
+			check = outcome(
+				lambda n, dt=doctype: called("frappe.client.has_permission", doctype=dt, docname=n), name
+			)
+			self.assertEqual(check[0], "DoesNotExistError")
 		self.assertEqual(frappe.get_doc("Order Item", own_item).parent, self.records["A"]["Order"])
-		title = whitelisted("frappe.desk.search.get_link_title")
-		self.assertIsNone(title("Order", self.records["B"]["Order"]))
+		title = outcome(
+			lambda n: called("frappe.desk.search.get_link_title", doctype="Order", docname=n),
+			self.records["B"]["Order"],
+		)
+		self.assertEqual(title[0], "DoesNotExistError")
 
 	def test_draft_invoices_stay_with_staff(self):
 		self.as_user(self.a_member)
@@ -317,7 +331,7 @@ class TestScoping(FrappeTestCase):
 							"modified": "2099-01-01",
 						}
 					),
-					"delete": lambda name, dt=doctype: whitelisted("frappe.client.delete")(dt, name),
+					"delete": lambda name, dt=doctype: called("frappe.client.delete", doctype=dt, name=name),
 					"rename": lambda name, dt=doctype: frappe.client.rename_doc(dt, name, name + " renamed"),
 				}
 				for label, probe in probes.items():

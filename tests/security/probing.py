@@ -132,7 +132,9 @@ def masked(text: str, name: str) -> str:
 	"""`text` with every spelling of `name` (as a whole word) replaced by <name>."""
 	variants = {name, quote(name), quote_plus(name), quote(name, safe=""), json.dumps(name)[1:-1]}
 	pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-	return re.sub(rf"(?<![\w-])(?:{pattern})(?![\w-])", "<name>", text, flags=re.I)
+	# a number as a JSON value ("raise_exception": 1) is not the name of a record named 1
+	number_value = r'(?<!": )' if name.isdigit() else ""
+	return re.sub(rf"(?<![\w-]){number_value}(?:{pattern})(?![\w-])", "<name>", text, flags=re.I)
 
 
 def answer(response: requests.Response, name: str, with_body: bool = True) -> tuple:

@@ -46,6 +46,8 @@ class Endpoint:
 	params: list[str]
 	methods: list[str]
 	takes_anything: bool = False  # **kwargs
+	bound: bool = False  # a method of a class (a document's, called through run_doc_method)
+	guest: bool = False  # Frappe lets guests call it
 
 	@property
 	def method(self) -> str:
@@ -93,7 +95,9 @@ def whitelisted(prefixes: tuple[str, ...]) -> list[Endpoint]:
 		takes_anything = any(p.kind == p.VAR_KEYWORD for p in signature.parameters.values())
 		methods = frappe.allowed_http_methods_for_whitelisted_func.get(function) or ["GET", "POST"]
 		path = f"{module}.{function.__name__}"
-		endpoints[path] = Endpoint(path, params, list(methods), takes_anything)
+		bound = "." in function.__qualname__.replace("<locals>.", "")
+		guest = function in frappe.guest_methods
+		endpoints[path] = Endpoint(path, params, list(methods), takes_anything, bound, guest)
 	return sorted(endpoints.values(), key=lambda e: e.path)
 
 

@@ -15,69 +15,36 @@ import unittest
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from portal_client import PortalClient, make_portal_user, site_connection
+from portal_client import site_connection
 
 from customer_portal.permissions import ALLOWED_DOCTYPES, SCOPED_DOCTYPES
-
-# rows that refusals themselves add (the activity log keeps each "Access Denied") or that the test
-# server's own work writes meanwhile (sessions, emails, jobs)
-MOVING = frozenset(
-	{
-		"Access Log",
-		"Activity Log",
-		"Error Log",
-		"Route History",
-		"Scheduled Job Log",
-		"Email Queue",
-		"Email Queue Recipient",
-		"Version",
-		"Deleted Document",
-		"Submission Queue",
-		"Notification Log",
-		"Integration Request",
-		"Webhook Request Log",
-		"Unhandled Email",
-		"Prepared Report",
-		"Data Import Log",
-	}
+from security.least_privilege import (
+	changed_counts,
+	empty,
+	refused,
+	restricted_users,
+	row_counts,
+	signed_in,
 )
+
 # Frappe's controller of these raises on an empty row before any permission check (a 500 that stores
 # nothing: the row counts say so)
 CRASH_BEFORE_PERMISSION = frozenset({"Submission Queue"})
 HTML = b"<html><body><script>alert(document.domain)</script></body></html>"
-
-
-def empty(response) -> bool:
-	"""An answer that shows no row: a refusal, not found, or an empty list or count."""
-	if response.status_code in (401, 403, 404):
-		return True
-	if response.status_code != 200:
-		return False
-	try:
-		body = response.json()
-	except ValueError:
-		return False
-	value = body.get("data", body.get("message"))
-	if isinstance(value, dict):  # reportview.get
-		value = value.get("values")
-	return value in ([], 0, None, {})
-
-
-def refused(response) -> bool:
-	"""A write that did not happen: any answer but success (row counts are checked as well)."""
-	return response.status_code >= 400 and response.status_code < 500
+# what each of frappe.api's document routes does, by its endpoint: reads of a list find nothing, every
+# other call is refused
+LIST_ENDPOINTS = frozenset({"document_list", "count"})
+# the document method a route of `<method>` runs: a whitelisted method of every Document
+DOCUMENT_METHOD = "add_comment"
 
 
 class LeastPrivilegeMatrix(unittest.TestCase):
 	@classmethod
 	def setUpClass(cls):
-		cls.users = {
-			"customer admin": make_portal_user("lp-admin", role="Customer Admin"),
-			"member": make_portal_user("lp-member"),
-			"unlinked": make_portal_user("lp-unlinked", customer=None),
-		}
-		cls.clients = {kind: PortalClient(user) for kind, user in cls.users.items()}
+		cls.users = restricted_users("lp")
+		cls.clients = signed_in(cls.users)
 		with site_connection() as frappe:
+			cls.routes = document_routes()
 			rows = frappe.get_all(
 				"DocType", filters={"istable": 0, "is_virtual": 0}, fields=["name", "issingle"]
 			)
@@ -117,19 +84,34 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 			print(f"  {kind:<34} {count:>7}", flush=True)
 
 	def counts(self) -> dict:
-		with site_connection() as frappe:
-			return {
-				name: frappe.db.count(name)
-				for name, single in self.doctypes
-				if not single and name not in MOVING
-			}
+		return row_counts(name for name, single in self.doctypes if not single)
+
+	def route_attempts(self, doctype: str, single: bool, name: str | None):
+		"""Every document route of frappe.api on `doctype`: its lists and counts, its creation, and for a
+		row of it, the row's read, copy, change, deletion and document methods."""
+		for template, method, endpoint in self.routes:
+			takes_name = "<path:name>" in template
+			if (takes_name and name is None) or (not takes_name and single and endpoint in LIST_ENDPOINTS):
+				continue
+			path = (
+				template.replace("<doctype>", doctype)
+				.replace("<path:name>", str(name))
+				.replace("<method>", DOCUMENT_METHOD)
+			)
+			label = f"route {endpoint}"
+			if endpoint in LIST_ENDPOINTS:
+				yield label, empty, (method, path, {})
+			elif method == "GET":
+				yield label, refused, (method, path, {})
+			else:
+				yield label, refused, (method, path, {"json": {"idx": 7, "content": "x"}})
 
 	def attempts(self, doctype: str, single: bool):
 		"""(class, how to judge it, request) for one doctype: reads, creates, and for an existing row its
 		reads, changes and deletion by name."""
+		name = self.existing.get(doctype) or (doctype if single else None)
+		yield from self.route_attempts(doctype, single, name)
 		if not single:
-			yield "list", empty, ("GET", f"/api/resource/{doctype}", {})
-			yield "list", empty, ("GET", f"/api/v2/document/{doctype}", {})
 			yield (
 				"list",
 				empty,
@@ -149,21 +131,15 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 				empty,
 				("GET", "/api/method/frappe.client.get_count", {"params": {"doctype": doctype}}),
 			)
-			yield "count", empty, ("GET", f"/api/v2/doctype/{doctype}/count", {})
 		doc = json.dumps({"doctype": doctype})
-		yield "create", refused, ("POST", f"/api/resource/{doctype}", {"data": {"data": "{}"}})
-		yield "create", refused, ("POST", f"/api/v2/document/{doctype}", {"json": {}})
 		yield "create", refused, ("POST", "/api/method/frappe.client.insert", {"data": {"doc": doc}})
 		yield (
 			"create",
 			refused,
 			("POST", "/api/method/frappe.client.insert_many", {"data": {"docs": f"[{doc}]"}}),
 		)
-		name = self.existing.get(doctype) or (doctype if single else None)
 		if name is None:
 			return
-		yield "read", refused, ("GET", f"/api/resource/{doctype}/{name}", {})
-		yield "read", refused, ("GET", f"/api/v2/document/{doctype}/{name}", {})
 		yield (
 			"read",
 			refused,
@@ -188,7 +164,6 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 				{"params": {"doctype": doctype, "name": name}},
 			),
 		)
-		yield "write", refused, ("PUT", f"/api/resource/{doctype}/{name}", {"data": {"data": '{"idx": 7}'}})
 		yield (
 			"write",
 			refused,
@@ -198,7 +173,6 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 				{"data": {"doctype": doctype, "name": name, "fieldname": "idx", "value": "7"}},
 			),
 		)
-		yield "delete", refused, ("DELETE", f"/api/resource/{doctype}/{name}", {})
 		yield (
 			"delete",
 			refused,
@@ -233,10 +207,7 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 		with ThreadPoolExecutor(4) as pool:
 			findings = [finding for found in pool.map(run, jobs) for finding in found]
 		attempts = sum(map(len, jobs))
-		after = self.counts()
-		changed = {
-			name: (before[name], after.get(name)) for name in before if after.get(name) != before[name]
-		}
+		changed = changed_counts(before, self.counts())
 		self.assertGreater(attempts, 5_000, "every doctype x every path x three users")
 		self.assertEqual(findings, [], f"{len(findings)} findings:\n" + "\n".join(findings[:40]))
 		self.assertEqual(changed, {}, "rows added or removed by refused attempts")
@@ -307,3 +278,21 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 					response = client.get(path, params={"fields": '["name", "subject"]'})
 					self.assertNotIn("INTERNAL", response.text)
 					self.assertTrue(empty(response), response.text[:200])
+
+
+def document_routes() -> list[tuple[str, str, str]]:
+	"""(path, HTTP method, endpoint) of each route of frappe.api's v1 and v2 `url_rules` that takes a
+	doctype, once per endpoint and method (`/api/v1/...` repeats the rules of `/api/...`)."""
+	from frappe.api import API_URL_MAP
+
+	routes, seen = [], set()
+	for rule in API_URL_MAP.iter_rules():
+		if "<doctype>" not in rule.rule or "/method/<doctype>/" in rule.rule:
+			continue  # v2's doctype-module functions: with every whitelisted function
+		endpoint = getattr(rule.endpoint, "__name__", str(rule.endpoint))
+		for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+			version = "v2" if rule.rule.startswith("/api/v2/") else "v1"
+			if (version, endpoint, method) not in seen:
+				seen.add((version, endpoint, method))
+				routes.append((rule.rule, method, endpoint))
+	return routes

@@ -687,7 +687,7 @@ class Unread:
 
 def kind_for(doctype: str) -> str:
 	"""Every record is one class, the User included: another customer's user answers like an address
-	without an account (request_guards.guard_named_users)."""
+	without an account (request_guards.guard_named_records)."""
 	return "idor"
 
 

@@ -1,0 +1,79 @@
+"""What the least-privilege suites share: the three kinds of restricted user, how an answer is judged, and
+the tables whose rows move on their own while the suite runs."""
+
+from portal_client import PortalClient, make_portal_user, site_connection
+
+# rows that refusals themselves add (the activity log keeps each "Access Denied") or that the test
+# server's own work writes meanwhile (sessions, emails, jobs)
+MOVING = frozenset(
+	{
+		"Access Log",
+		"Activity Log",
+		"Error Log",
+		"Route History",
+		"Scheduled Job Log",
+		"Email Queue",
+		"Email Queue Recipient",
+		"Version",
+		"Deleted Document",
+		"Submission Queue",
+		"Notification Log",
+		"Integration Request",
+		"Webhook Request Log",
+		"Unhandled Email",
+		"Prepared Report",
+		"Data Import Log",
+		"Portal Activity",
+	}
+)
+
+# audit tables that keep every refused attempt by design: only the rows of what was allowed are counted
+REFUSALS_KEPT = {"Document Access Log": {"outcome": ("!=", "Refused")}}
+
+
+def restricted_users(prefix: str) -> dict[str, str]:
+	"""A customer admin and a member of Acme Logistics, and a website user linked to no customer."""
+	return {
+		"customer admin": make_portal_user(f"{prefix}-admin", role="Customer Admin"),
+		"member": make_portal_user(f"{prefix}-member"),
+		"unlinked": make_portal_user(f"{prefix}-unlinked", customer=None),
+	}
+
+
+def signed_in(users: dict[str, str]) -> dict[str, PortalClient]:
+	return {kind: PortalClient(user) for kind, user in users.items()}
+
+
+def empty(response) -> bool:
+	"""An answer that shows no row: a refusal, not found, or an empty list or count."""
+	if response.status_code in (401, 403, 404):
+		return True
+	if response.status_code != 200:
+		return False
+	try:
+		body = response.json()
+	except ValueError:
+		return False
+	value = body.get("data", body.get("message"))
+	if isinstance(value, dict):  # reportview.get
+		value = value.get("values")
+	return value in ([], 0, None, {}, "")
+
+
+def refused(response) -> bool:
+	"""A write that did not happen: any answer but success (row counts are checked as well)."""
+	return response.status_code >= 400 and response.status_code < 500
+
+
+def row_counts(doctypes) -> dict[str, int]:
+	"""Rows per table of `doctypes` (single and virtual doctypes, and the tables that move on their own, left
+	out)."""
+	with site_connection() as frappe:
+		tableless = set(frappe.get_all("DocType", or_filters={"issingle": 1, "is_virtual": 1}, pluck="name"))
+		return {
+			name: frappe.db.count(name) for name in doctypes if name not in tableless and name not in MOVING
+		}
+
+
+def changed_counts(before: dict, after: dict) -> dict:
+	return {name: (count, after.get(name)) for name, count in before.items() if after.get(name) != count}
