@@ -125,6 +125,7 @@ PORTAL_FUNCTIONS = frozenset(
 		# and print; their writes go through the app's endpoints
 		"frappe.client.get",
 		"frappe.client.get_list",
+		"frappe.client.get_value",
 		"frappe.client.get_count",
 		"frappe.client.validate_link",
 		"frappe.desk.reportview.get",

@@ -29,6 +29,8 @@ MOVING = frozenset(
 
 # audit tables that keep every refused attempt by design: only the rows of what was allowed are counted
 REFUSALS_KEPT = {"Document Access Log": {"outcome": ("!=", "Refused")}}
+# what a user may ask for about themselves, through Frappe's public website: doctype -> the user field
+SELF_SERVICE = {"Personal Data Download Request": "user", "Personal Data Deletion Request": "email"}
 
 
 def restricted_users(prefix: str) -> dict[str, str]:
@@ -65,14 +67,26 @@ def refused(response) -> bool:
 	return response.status_code >= 400 and response.status_code < 500
 
 
-def row_counts(doctypes) -> dict[str, int]:
+def row_counts(doctypes, users=()) -> dict[str, int]:
 	"""Rows per table of `doctypes` (single and virtual doctypes, and the tables that move on their own, left
 	out)."""
 	with site_connection() as frappe:
 		tableless = set(frappe.get_all("DocType", or_filters={"issingle": 1, "is_virtual": 1}, pluck="name"))
 		return {
-			name: frappe.db.count(name) for name in doctypes if name not in tableless and name not in MOVING
+			name: frappe.db.count(name, kept_rows(name, users))
+			for name in doctypes
+			if name not in tableless and name not in MOVING
 		}
+
+
+def kept_rows(doctype: str, users) -> dict | None:
+	"""The filter of the rows of `doctype` that count: an audit's refusals and a user's requests about
+	themselves do not."""
+	if doctype in REFUSALS_KEPT:
+		return REFUSALS_KEPT[doctype]
+	if doctype in SELF_SERVICE:
+		return {SELF_SERVICE[doctype]: ("not in", list(users) or [""])}
+	return None
 
 
 def changed_counts(before: dict, after: dict) -> dict:

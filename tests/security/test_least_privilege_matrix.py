@@ -131,6 +131,15 @@ class LeastPrivilegeMatrix(unittest.TestCase):
 				empty,
 				("GET", "/api/method/frappe.client.get_count", {"params": {"doctype": doctype}}),
 			)
+			yield (
+				"list",
+				empty,
+				(
+					"GET",
+					"/api/method/frappe.client.get_value",
+					{"params": {"doctype": doctype, "fieldname": "name", "filters": "{}"}},
+				),
+			)
 		doc = json.dumps({"doctype": doctype})
 		yield "create", refused, ("POST", "/api/method/frappe.client.insert", {"data": {"doc": doc}})
 		yield (
