@@ -27,10 +27,13 @@ MOVING = frozenset(
 	}
 )
 
-# audit tables that keep every refused attempt by design: only the rows of what was allowed are counted
-REFUSALS_KEPT = {"Document Access Log": {"outcome": ("!=", "Refused")}}
+# audit tables that keep every refused attempt by design: the refusals are not counted
+REFUSALS_KEPT = {"Document Access Log": {"outcome": "Refused"}}
 # what a user may ask for about themselves, through Frappe's public website: doctype -> the user field
 SELF_SERVICE = {"Personal Data Download Request": "user", "Personal Data Deletion Request": "email"}
+# and what Frappe's background job attaches to such a request (the data file, its timeline entry):
+# doctype -> the field naming the doctype a row is attached to
+ON_SELF_SERVICE = {"File": "attached_to_doctype", "Comment": "reference_doctype"}
 
 
 def restricted_users(prefix: str) -> dict[str, str]:
@@ -73,21 +76,21 @@ def row_counts(doctypes, users=()) -> dict[str, int]:
 	with site_connection() as frappe:
 		tableless = set(frappe.get_all("DocType", or_filters={"issingle": 1, "is_virtual": 1}, pluck="name"))
 		return {
-			name: frappe.db.count(name, kept_rows(name, users))
+			name: frappe.db.count(name)
+			- (frappe.db.count(name, uncounted(name, users)) if uncounted(name, users) else 0)
 			for name in doctypes
 			if name not in tableless and name not in MOVING
 		}
 
 
-def kept_rows(doctype: str, users) -> dict | None:
-	"""The filter of the rows of `doctype` that count: an audit's refusals and a user's requests about
-	themselves do not."""
+def uncounted(doctype: str, users) -> dict | None:
+	"""The filter of the rows of `doctype` that do not count (as a positive filter: a NULL field compares
+	as nothing in SQL, so a negated one would hide rows): an audit's refusals, a user's requests about
+	themselves and what Frappe's jobs attach to those."""
 	if doctype in REFUSALS_KEPT:
 		return REFUSALS_KEPT[doctype]
 	if doctype in SELF_SERVICE:
-		return {SELF_SERVICE[doctype]: ("not in", list(users) or [""])}
+		return {SELF_SERVICE[doctype]: ("in", list(users) or [""])}
+	if doctype in ON_SELF_SERVICE:
+		return {ON_SELF_SERVICE[doctype]: ("in", list(SELF_SERVICE))}
 	return None
-
-
-def changed_counts(before: dict, after: dict) -> dict:
-	return {name: (count, after.get(name)) for name, count in before.items() if after.get(name) != count}
