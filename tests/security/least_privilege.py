@@ -94,3 +94,7 @@ def uncounted(doctype: str, users) -> dict | None:
 	if doctype in ON_SELF_SERVICE:
 		return {ON_SELF_SERVICE[doctype]: ("in", list(SELF_SERVICE))}
 	return None
+
+
+def changed_counts(before: dict, after: dict) -> dict:
+	return {name: (count, after.get(name)) for name, count in before.items() if after.get(name) != count}
