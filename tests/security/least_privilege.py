@@ -1,6 +1,8 @@
 """What the least-privilege suites share: the three kinds of restricted user, how an answer is judged, and
 the tables whose rows move on their own while the suite runs."""
 
+import time
+
 from portal_client import PortalClient, make_portal_user, site_connection
 
 # rows that refusals themselves add (the activity log keeps each "Access Denied") or that the test
@@ -37,12 +39,21 @@ ON_SELF_SERVICE = {"File": "attached_to_doctype", "Comment": "reference_doctype"
 
 
 def restricted_users(prefix: str) -> dict[str, str]:
-	"""A customer admin and a member of Acme Logistics, and a website user linked to no customer."""
-	return {
+	"""A customer admin and a member of Acme Logistics, and a website user linked to no customer; returned
+	once Frappe's background job has made each one's Contact, which would otherwise land mid-count."""
+	users = {
 		"customer admin": make_portal_user(f"{prefix}-admin", role="Customer Admin"),
 		"member": make_portal_user(f"{prefix}-member"),
 		"unlinked": make_portal_user(f"{prefix}-unlinked", customer=None),
 	}
+	deadline = time.monotonic() + 60
+	while time.monotonic() < deadline:
+		with site_connection() as frappe:
+			made = frappe.db.count("Contact", {"email_id": ("in", list(users.values()))})
+		if made >= len(users):
+			break
+		time.sleep(0.5)
+	return users
 
 
 def signed_in(users: dict[str, str]) -> dict[str, PortalClient]:
