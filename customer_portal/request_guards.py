@@ -3,9 +3,13 @@
 Frappe's paths check existence and permission in differing orders, and differently from one v15 release
 to the next, so each could tell "missing" from "not yours" (a 404 against a 403, or an empty answer):
 - a record named in a request (a doctype and a name in its parameters, a document in `doc`, a REST
-  path): for a restricted user, a record of a scoped doctype outside their scope, a User other than
-  themselves, or a record of a doctype they may not use at all is not found, before Frappe looks. This
-  one rule covers every whitelisted function and route, Frappe's and any added later;
+  path): for a restricted user, a record of a scoped doctype outside their scope or a User other than
+  themselves is not found, before Frappe looks. This one rule covers every whitelisted function and
+  route, Frappe's and any added later;
+- a doctype named in a request: for a restricted user, a doctype outside the policy's and the allowlist's
+  does not exist, with or without a record named. Its lists would otherwise show what staff share with
+  everyone: Frappe's lists OR a user's shared records into what the permission hooks admit
+  (`DatabaseQuery.build_match_conditions`) when a role reads only its own rows (Event, for "All");
 - a whitelisted function: a restricted user calls only the app's, those Frappe lets guests call, and the
   few of Frappe's listed in `permissions.PORTAL_FUNCTIONS`; any other answers "Not permitted";
 - a private file URL: Frappe answers 403 for a missing file and for a file it may not serve;
@@ -19,10 +23,14 @@ from urllib.parse import unquote
 
 import frappe
 from frappe import _
+from frappe.api import API_URL_MAP
+from frappe.api.v2 import get_meta
 from frappe.core.doctype.file.utils import find_file_by_url
 from frappe.core.doctype.server_script.server_script_utils import get_server_script_map
 from frappe.modules.utils import load_doctype_module
+from werkzeug.exceptions import HTTPException
 
+from customer_portal.hooks import app_name as APP
 from customer_portal.permissions import (
 	ALLOWED_DOCTYPES,
 	CUSTOMER_FIELD,
@@ -37,11 +45,6 @@ from customer_portal.permissions import (
 
 PRIVATE_FILES = "/private/files/"
 WEB_FORM_ROUTES = "customer_portal:web_form_routes"
-# a record in Frappe's REST API: /api/resource/<doctype>/<name>, the same under /api/v1/resource, and
-# /api/v2/document/<doctype>/<name>/ (optionally /copy or /method/<method>/)
-REST_DOCUMENT = re.compile(
-	r"^/api/(?:resource|v1/resource|v2/document)/(?P<doctype>[^/]+)/(?P<name>.+?)(?:/copy|/method/[^/]+)?/?$"
-)
 # a call of a whitelisted function: /api/method/<function>, /api/v1/method/..., /api/v2/method/<function>
 # and /api/v2/method/<doctype>/<function> (a function of the doctype's module)
 FUNCTION_CALL = re.compile(
@@ -49,10 +52,7 @@ FUNCTION_CALL = re.compile(
 )
 # the names Frappe's v2 API answers itself, before any function: signing in, signing out, ping
 V2_BUILT_IN = frozenset({"login", "logout", "ping"})
-# a doctype's schema in Frappe's REST API v2, which names the DocType record itself
-REST_META = re.compile(r"^/api/v2/doctype/(?P<name>[^/]+)/meta/?$")
 USER = "User"
-APP = "customer_portal"
 # the parameters Frappe's and the app's whitelisted functions take a doctype and a record's name in
 DOCTYPE_PARAMS = ("doctype", "dt", "reference_doctype", "ref_doctype", "parenttype")
 NAME_PARAMS = ("name", "docname", "dn", "reference_name", "ref_docname", "docnames", "names", "old_name")
@@ -63,7 +63,7 @@ def guard_request() -> None:
 	if not request or frappe.session.user == "Guest":
 		return
 	guard_functions(request.path)
-	guard_named_records(REST_DOCUMENT.match(request.path) or REST_META.match(request.path))
+	guard_named_records(rest_records(request))
 	if request.path.startswith(PRIVATE_FILES):
 		guard_private_file_url(request.path)
 	elif not request.path.startswith(("/api/", "/assets/", "/app")):
@@ -74,7 +74,9 @@ def guard_functions(path: str) -> None:
 	"""Deny by default for whitelisted functions: a restricted user calling one they may not gets
 	Frappe's own "Not permitted"."""
 	call = FUNCTION_CALL.match(path)
-	if not call or not is_restricted():
+	if not call or (call["v1"] or call["v2"] or "").startswith(f"{APP}."):
+		return  # no function, or one of the app's: each checks for itself
+	if not is_restricted():
 		return
 	if call["doctype"]:
 		try:
@@ -116,21 +118,21 @@ def guard_private_file_url(path: str) -> None:
 		raise frappe.PageDoesNotExistError
 
 
-def guard_named_records(record: re.Match | None) -> None:
-	"""A user confined by the policy naming a record they may not reach gets the answer for a missing one.
-	The request's parameters are read first: most requests name no record and cost no look-up of the
-	user's roles; the names of one doctype are looked up in one query."""
-	named = named_records(record, frappe.form_dict)
+def guard_named_records(rest: dict[str, list[str]]) -> None:
+	"""A user confined by the policy naming a record they may not reach, or a doctype they may not use,
+	gets the answer for a missing one. The request's parameters are read first: most requests name no
+	record and cost no look-up of the user's roles; the names of one doctype are looked up in one query."""
+	named = named_records(rest, frappe.form_dict)
 	if not named or is_unrestricted():
 		return
 	restricted = is_restricted()
 	for doctype, names in named.items():
+		if restricted and doctype not in ALLOWED_DOCTYPES and doctype not in SCOPED_DOCTYPES:
+			raise_not_found("DocType", doctype)  # no record of it, and no list, exists for them
 		if doctype == USER:
 			unreachable = [name for name in names if not _reachable_user(name)]
 		elif doctype in SCOPED_DOCTYPES:
-			unreachable = sorted(set(names) - visible_names(doctype, names))
-		elif restricted and doctype not in ALLOWED_DOCTYPES:
-			unreachable = names  # a doctype they may not use at all: no record of it exists for them
+			unreachable = sorted(set(names) - visible_names(doctype, names)) if names else []
 		else:
 			continue
 		if unreachable:
@@ -143,24 +145,36 @@ def _reachable_user(name: str) -> bool:
 	)
 
 
-def named_records(record: re.Match | None, form: dict) -> dict[str, list[str]]:
-	"""Doctype -> the names a request gives as the records it reads or changes: in its REST path
-	(`record`: the path's match; a doctype's schema names its DocType), as a doctype and name parameter,
-	or as a document in `doc`."""
-	named = {}
-	if record:
-		doctype = record.groupdict().get("doctype") or "DocType"
-		named.setdefault(unquote(doctype), []).append(unquote(record["name"]))
+def rest_records(request) -> dict[str, list[str]]:
+	"""The doctype, and the record if any, that a route of Frappe's REST API works on, read with Frappe's
+	own route map (`frappe.api.API_URL_MAP`): a list, a count, a new record, a record and its copy or
+	method. A doctype's schema names its DocType record; a function call names none."""
+	if not request.path.startswith("/api/"):
+		return {}
+	try:
+		endpoint, args = API_URL_MAP.bind_to_environ(request.environ).match()
+	except HTTPException:  # no route: Frappe's own answer
+		return {}
+	if "doctype" not in args or ("method" in args and "name" not in args):
+		return {}
+	if endpoint is get_meta:
+		return {"DocType": [args["doctype"]]}
+	return {args["doctype"]: [args["name"]] if "name" in args else []}
+
+
+def named_records(rest: dict[str, list[str]], form: dict) -> dict[str, list[str]]:
+	"""Doctype -> the names a request gives as the records it reads or changes (none: it names the doctype
+	alone): in its REST route (`rest`), as a doctype and name parameter, or as a document in `doc`."""
+	named = {doctype: list(names) for doctype, names in rest.items()}
 	doctypes = {form.get(param) for param in DOCTYPE_PARAMS} - {None, ""}
 	for doctype in doctypes:
 		if isinstance(doctype, str):
 			for param in NAME_PARAMS:
 				named.setdefault(doctype, []).extend(_names(form.get(param)))
 	doc = _parsed(form.get("doc"), "{")
-	if isinstance(doc, dict) and isinstance(doc.get("doctype"), str) and doc.get("name"):
-		named.setdefault(doc["doctype"], []).append(doc["name"])
-	named = {doctype: [str(name) for name in names if name] for doctype, names in named.items()}
-	return {doctype: names for doctype, names in named.items() if names}
+	if isinstance(doc, dict) and isinstance(doc.get("doctype"), str):
+		named.setdefault(doc["doctype"], []).append(doc.get("name"))
+	return {doctype: [str(name) for name in names if name] for doctype, names in named.items()}
 
 
 def _names(value) -> list:

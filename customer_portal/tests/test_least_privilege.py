@@ -3,7 +3,8 @@ installed app, every permission type, Frappe's own write paths that skip permiss
 actions), and what staff keep.
 
 Each control is tried on its own: the permission hooks through Frappe's permission functions, the file
-and desk-action rules through inserts made with `ignore_permissions`, as Frappe's endpoints make them.
+and desk-action rules through inserts made with `ignore_permissions`, as Frappe's endpoints make them, and
+the request guard as a request meets it (`fixtures.called`).
 """
 
 import frappe
@@ -24,7 +25,7 @@ from customer_portal.permissions import (
 	portal_write,
 )
 from customer_portal.request_guards import guard_functions, may_call
-from customer_portal.tests.fixtures import make_customer, make_order, make_user
+from customer_portal.tests.fixtures import called, make_customer, make_order, make_user
 
 PTYPES = (
 	"read",
@@ -89,12 +90,19 @@ class TestLeastPrivilege(FrappeTestCase):
 						f"{user} {ptype} {doctype.name}",
 					)
 				if not doctype.issingle:
-					attempts += 1
+					attempts += 2
+					shared = set(frappe.share.get_shared(doctype.name, user))
 					try:
-						listed = frappe.get_list(doctype.name, limit_page_length=1)
+						listed = frappe.get_list(doctype.name, pluck="name", limit_page_length=10)
 					except frappe.PermissionError:
 						listed = []
-					self.assertEqual(listed, [], f"{user} lists {doctype.name}")
+					# the permission layer lists nothing but what Frappe's lists OR in as shared with
+					# the user (where a role reads only its own rows): no hook reaches that OR ...
+					self.assertEqual(set(listed) - shared, set(), f"{user} lists {doctype.name}")
+					# ... and no request lists the doctype at all: it does not exist for them
+					with self.assertRaises(frappe.DoesNotExistError, msg=f"{user} lists {doctype.name}"):
+						called("frappe.client.get_list", doctype=doctype.name)
+					frappe.clear_messages()
 		self.assertGreater(attempts, 5_000)
 
 	def test_generic_inserts_of_frappe_records_are_refused(self):
@@ -128,11 +136,30 @@ class TestLeastPrivilege(FrappeTestCase):
 			}
 		).insert()
 		self.assertIn(event.name, frappe.get_list("Event", pluck="name"))  # staff keep Frappe's lists
+		# shared with everyone: Frappe ORs it into the lists of a role that reads only its own Contacts
+		contact = frappe.get_doc({"doctype": "Contact", "first_name": "INTERNAL: buyer"}).insert()
+		frappe.share.add_docshare("Contact", contact.name, everyone=1)
 		for user in self.restricted:
 			frappe.set_user(user)
 			self.assertEqual(frappe.get_list("Event", pluck="name"), [], user)
 			with self.assertRaises(frappe.PermissionError):
 				frappe.client.get("Event", event.name)
+			# Frappe's has_permission grants a shared record after the "*" hook refused it
+			# (false_if_not_shared): the request guard answers it like a missing record
+			with self.assertRaises(frappe.DoesNotExistError):
+				called("frappe.client.get", doctype="Contact", name=contact.name)
+			frappe.clear_messages()
+			for doctype in ("Event", "Contact"):
+				for function, params in (
+					("frappe.client.get_list", {}),
+					("frappe.client.get_count", {}),
+					("frappe.desk.reportview.get", {"fields": '["name"]'}),
+					("frappe.desk.search.search_link", {"txt": "INTERNAL"}),
+				):
+					with self.subTest(user=user, doctype=doctype, function=function):
+						with self.assertRaises(frappe.DoesNotExistError):
+							called(function, doctype=doctype, **params)
+						frappe.clear_messages()
 
 	def test_own_user_only(self):
 		frappe.set_user(self.member)

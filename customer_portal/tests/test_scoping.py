@@ -15,8 +15,8 @@ from frappe.utils.print_format import download_pdf
 from frappe.www.printview import get_html_and_style
 
 from customer_portal.permissions import CHILD_PARENT, CUSTOMER_FIELD, PORTAL_ROLE, get_permitted_customers
-from customer_portal.request_guards import guard_named_records
 from customer_portal.tests.fixtures import (
+	called,
 	make_customer,
 	make_document,
 	make_document_type,
@@ -25,6 +25,7 @@ from customer_portal.tests.fixtures import (
 	make_stages,
 	make_user,
 	share_written_in_the_database,
+	whitelisted,
 )
 
 MISSING = {
@@ -50,19 +51,6 @@ def outcome(probe, name: str):
 		messages = [{k: v for k, v in m.items() if k != "__frappe_exc_id"} for m in frappe.get_message_log()]
 		observed = (type(e).__name__, str(e), messages)
 	return json.loads(json.dumps(observed, default=str).replace(name, "<name>"))
-
-
-def whitelisted(method: str):
-	"""The function an HTTP call of `method` runs, after apps' override_whitelisted_methods."""
-	return frappe.get_attr(frappe.get_hooks("override_whitelisted_methods", {}).get(method, [method])[-1])
-
-
-def called(method: str, **params):
-	"""An HTTP call of `method` with `params` as the app answers it: the request guard that answers a
-	record the user may not reach like a missing one, then the function."""
-	frappe.local.form_dict = frappe._dict(params)
-	guard_named_records(None)
-	return whitelisted(method)(**params)
 
 
 class TestScoping(FrappeTestCase):
