@@ -3,7 +3,7 @@
 from 10,000 to 1,000,000 orders, as ratios against Frappe's own endpoints measured in the same run.
 
 Run with `./dev benchmark` (it calls this with the bench's Python, as the bench user, then writes the
-table into README.md):
+table into docs/performance.md):
     env/bin/python apps/customer_portal/tests/benchmark.py --bench BENCH --site SITE
 
 1. Fills SITE (created fresh by ./dev) with 1,000 customers, 10,000 orders, 200,000 invoices and 50,000
@@ -536,7 +536,7 @@ def verdict(met: bool) -> str:
 
 
 def performance_table(figures: dict) -> str:
-	"""The README's performance table: every figure a ratio to a baseline of the same run, its target
+	"""The performance table (docs/performance.md): every figure a ratio to a baseline of the same run, its target
 	beside it."""
 	one, eight = figures["results"][1], figures["results"][8]
 	ping1, ping8, rest1 = (
