@@ -12,6 +12,8 @@ app declares one (its own routing: SAML, a storefront, a multi-site web), this o
 app's resolver answers, so the site routes exactly as it would without the portal installed.
 """
 
+import threading
+
 import frappe
 import werkzeug.routing.exceptions
 from frappe.website.path_resolver import get_website_rules
@@ -22,6 +24,9 @@ from werkzeug.routing import Map, Rule
 # rules (as a hashable key) -> their compiled Map; a handful at most (a rule added or removed)
 _MAPS: dict[tuple, Map] = {}
 _MAPS_MAX = 8
+# one thread of a worker builds a Map at a time: werkzeug compiles each rule with `ast`, and CPython 3.11's
+# parser fails when threads do that at once ("AST constructor recursion depth mismatch", cpython#106905)
+_BUILDING = threading.Lock()
 
 
 THIS_RESOLVER = "customer_portal.portal.route_map.resolve_path"
@@ -67,12 +72,14 @@ def resolve_from_map(path: str) -> str:
 def route_map(rules: list[dict]) -> Map:
 	key = tuple((rule["from_route"], rule["to_route"], repr(rule.get("defaults"))) for rule in rules)
 	if key not in _MAPS:
-		if len(_MAPS) >= _MAPS_MAX:
-			_MAPS.clear()
-		_MAPS[key] = Map(
-			[
-				Rule(rule["from_route"], endpoint=rule["to_route"], defaults=rule.get("defaults"))
-				for rule in rules
-			]
-		)
+		with _BUILDING:
+			if key not in _MAPS:
+				if len(_MAPS) >= _MAPS_MAX:
+					_MAPS.clear()
+				_MAPS[key] = Map(
+					[
+						Rule(rule["from_route"], endpoint=rule["to_route"], defaults=rule.get("defaults"))
+						for rule in rules
+					]
+				)
 	return _MAPS[key]
