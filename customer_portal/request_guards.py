@@ -9,7 +9,8 @@ to the next, so each could tell "missing" from "not yours" (a 404 against a 403,
 - a doctype named in a request: for a restricted user, a doctype outside the policy's and the allowlist's
   does not exist, with or without a record named. Its lists would otherwise show what staff share with
   everyone: Frappe's lists OR a user's shared records into what the permission hooks admit
-  (`DatabaseQuery.build_match_conditions`) when a role reads only its own rows (Event, for "All");
+  (`DatabaseQuery.build_match_conditions`) when a role reads only its own rows ("All" on Contact and
+  Address), and `has_permission` grants a shared record after the `"*"` hook refused it;
 - a whitelisted function: a restricted user calls only the app's, those Frappe lets guests call, and the
   few of Frappe's listed in `permissions.PORTAL_FUNCTIONS`; any other answers "Not permitted";
 - a private file URL: Frappe answers 403 for a missing file and for a file it may not serve;

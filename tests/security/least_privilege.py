@@ -86,12 +86,13 @@ def row_counts(doctypes, users=()) -> dict[str, int]:
 	out)."""
 	with site_connection() as frappe:
 		tableless = set(frappe.get_all("DocType", or_filters={"issingle": 1, "is_virtual": 1}, pluck="name"))
-		return {
-			name: frappe.db.count(name)
-			- (frappe.db.count(name, uncounted(name, users)) if uncounted(name, users) else 0)
-			for name in doctypes
-			if name not in tableless and name not in MOVING
-		}
+		counts = {}
+		for name in doctypes:
+			if name in tableless or name in MOVING:
+				continue
+			left_out = uncounted(name, users)
+			counts[name] = frappe.db.count(name) - (frappe.db.count(name, left_out) if left_out else 0)
+		return counts
 
 
 def uncounted(doctype: str, users) -> dict | None:
