@@ -15,7 +15,8 @@ def make_demo(context, customers, users_per_customer, orders, invoices, document
 	"Fill the site with realistic demo customers, users, orders, invoices and documents"
 	import frappe
 
-	from customer_portal.demo import DemoSizes, generate
+	from customer_portal.demo.generator import generate
+	from customer_portal.demo.sizes import DemoSizes
 
 	sizes = DemoSizes(
 		customers=customers,
@@ -43,7 +44,7 @@ def demo_logins(context, admin_password, password, url):
 	"Print the demo site's logins"
 	import frappe
 
-	from customer_portal.demo import demo_logins as logins
+	from customer_portal.demo.users import demo_logins as logins
 
 	frappe.init(site=get_site(context))
 	frappe.connect()

@@ -1,3 +1,5 @@
+from customer_portal.permissions import CHILD_PARENT, DESK_ACTION_DOCTYPES, SCOPED_DOCTYPES
+
 app_name = "customer_portal"
 app_title = "Customer Portal"
 app_publisher = "customer_portal contributors"
@@ -22,39 +24,13 @@ website_route_rules = [
 # Portal users land on the portal after login
 role_home_page = {"Customer Portal User": "portal", "Customer Portal Admin": "portal"}
 
-# Scoping: one policy (customer_portal/permissions.py) for every customer- or user-owned doctype
-_SCOPED_DOCTYPES = (
-	"Customer",
-	"Order",
-	"Invoice",
-	"Document",
-	"Document Access Log",
-	"Document Download Link",
-	"Portal Event",
-	"Portal Notification",
-	"Portal Notification Preference",
-	"Portal Activity",
-	"Portal Invitation",
-	"Portal API Token",
-	"Support Ticket",
-	"Support Ticket Message",
-	"Invoice Payment",
-	"Portal Export",
-	"Order Stage Time",
-	"Order Month Figure",
-	"Invoice Month Figure",
-)
-_SCOPED_CHILD_DOCTYPES = (
-	"Customer Portal User",
-	"Order Item",
-	"Order Stage History",
-	"Invoice Item",
-	"Document Version",
-)
+# Scoping: one policy (customer_portal/permissions.py) for every customer- or user-owned doctype, its
+# child tables (judged by their parent row) and the files attached to them
+_SCOPED_DOCTYPES = tuple(sorted(SCOPED_DOCTYPES - {*CHILD_PARENT, "File"}))
 
 permission_query_conditions = {
 	doctype: "customer_portal.permissions.get_permission_query_conditions"
-	for doctype in (*_SCOPED_DOCTYPES, *_SCOPED_CHILD_DOCTYPES, "File")
+	for doctype in sorted(SCOPED_DOCTYPES)
 }
 has_permission = {
 	doctype: "customer_portal.permissions.has_permission" for doctype in (*_SCOPED_DOCTYPES, "File")
@@ -77,41 +53,41 @@ delete_file_data_content = "customer_portal.documents.file_hooks.delete_file_dat
 # staff see and lift the sign-in throttle's lock on the User form
 doctype_js = {"User": "public/js/user_sign_in.js"}
 
-# Security headers on every response; a Content-Security-Policy on portal pages (security_headers.py)
+# Security headers on every response; a Content-Security-Policy on portal pages (web/security_headers.py)
 # and a refused sign-in's count and Retry-After (accounts/login_throttle.py)
 after_request = [
-	"customer_portal.security_headers.add_security_headers",
+	"customer_portal.web.security_headers.add_security_headers",
 	"customer_portal.accounts.login_throttle.after_sign_in",
 	"customer_portal.portal.context.answer_not_found",
 	"customer_portal.accounts.sessions.set_cookie_lifetime",
 	# a server error during an outage of Redis or MariaDB is a 503 to try again shortly; a query the
-	# database refuses answers customers with a clean error, not the SQL (error_answers.py)
-	"customer_portal.error_answers.answer_outages",
-	"customer_portal.error_answers.hide_database_errors",
+	# database refuses answers customers with a clean error, not the SQL (web/error_answers.py)
+	"customer_portal.web.error_answers.answer_outages",
+	"customer_portal.web.error_answers.hide_database_errors",
 ]
 
-# The portal's pages skip the website settings and desk boot data their shell does not use (portal/page_renderer.py)
-page_renderer = ["customer_portal.portal.page_renderer.PortalPage"]
-# and every website path is resolved against route rules compiled once per worker (portal/route_map.py)
-website_path_resolver = ["customer_portal.portal.route_map.resolve_path"]
+# The portal's pages skip the website settings and desk boot data their shell does not use (web/page_renderer.py)
+page_renderer = ["customer_portal.web.page_renderer.PortalPage"]
+# and every website path is resolved against route rules compiled once per worker (web/route_map.py)
+website_path_resolver = ["customer_portal.web.route_map.resolve_path"]
 
-# Web pages load their templates compiled once per worker, not once per request (portal/compiled_templates.py);
-# a portal page that fails is kept in the Error Log: Frappe's error page records nothing (error_answers.py)
+# Web pages load their templates compiled once per worker, not once per request (web/compiled_templates.py);
+# a portal page that fails is kept in the Error Log: Frappe's error page records nothing (web/error_answers.py)
 update_website_context = [
-	"customer_portal.portal.compiled_templates.use_compiled_templates",
-	"customer_portal.error_answers.log_page_failure",
+	"customer_portal.web.compiled_templates.use_compiled_templates",
+	"customer_portal.web.error_answers.log_page_failure",
 ]
 
 # A failure Frappe's error handling cannot answer while MariaDB or Redis is down is a 503 to try again
-# shortly, not gunicorn's bare 500 (error_answers.py); the client address comes from X-Forwarded-For only
-# behind proxies the site trusts (accounts/client_ip.py); private file URLs and REST deletes: another
+# shortly, not gunicorn's bare 500 (web/error_answers.py); the client address comes from X-Forwarded-For only
+# behind proxies the site trusts (web/client_ip.py); private file URLs and REST deletes: another
 # customer's record answers like a missing one
 before_request = [
-	"customer_portal.error_answers.use_outage_handlers",
-	"customer_portal.accounts.client_ip.use_client_ip",
+	"customer_portal.web.error_answers.use_outage_handlers",
+	"customer_portal.web.client_ip.use_client_ip",
 	"customer_portal.accounts.sessions.enforce",
 	"customer_portal.portal.locale.use_user_language",
-	"customer_portal.request_guards.guard_request",
+	"customer_portal.web.request_guards.guard_request",
 ]
 
 # Named API tokens of portal users: a Bearer token makes the request its user's (accounts/api_tokens.py)
@@ -149,15 +125,15 @@ ignore_links_on_delete = [
 ]
 
 _EVENTS = "customer_portal.notifications.events"
-_STAGE_TIMES = "customer_portal.orders.stage_times"
-_MONTH_FIGURES = "customer_portal.orders.month_figures"
-_MERGE_FIGURES = "customer_portal.kept_figures.before_merge"
-_SPEND_FIGURES = "customer_portal.invoices.spend_figures.invoice_changed"
+_STAGE_TIMES = "customer_portal.analytics.stage_times"
+_MONTH_FIGURES = "customer_portal.analytics.month_figures"
+_MERGE_FIGURES = "customer_portal.analytics.kept_figures.before_merge"
+_SPEND_FIGURES = "customer_portal.analytics.spend_figures.invoice_changed"
 # which customer's identity provider an email domain signs in with (accounts/single_sign_on.py)
 _FORGET_SSO_ROUTES = "customer_portal.accounts.single_sign_on.forget_routes"
 doc_events = {
 	# a rename rewrites the links in the activity log's chained entries: it is recorded there (activity/log.py)
-	# and a merge of customers or stages adds their kept figures together first (kept_figures.py)
+	# and a merge of customers or stages adds their kept figures together first (analytics/kept_figures.py)
 	"*": {"after_rename": "customer_portal.activity.log.record_rename"},
 	# a record of a customer is never shared with portal users or everyone: shares widen Frappe's lists
 	"DocShare": {
@@ -169,14 +145,15 @@ doc_events = {
 	# and customers' users make no comments, likes, assignments, tags, follows or emails on records
 	**{
 		doctype: {"validate": "customer_portal.permissions.refuse_desk_action"}
-		for doctype in ("Comment", "ToDo", "Tag", "Tag Link", "Document Follow", "Communication")
+		for doctype in DESK_ACTION_DOCTYPES
+		if doctype != "DocShare"
 	},
 	# a Document's earlier versions stay downloadable: their files cannot be deleted on their own
 	"File": {"on_trash": "customer_portal.documents.file_hooks.keep_version_files"},
 	# the portal dashboard's cached figures follow the records they count
 	# and portal events are raised where the changes customers hear about happen (notifications/events.py)
 	# and the analytics page's stage durations and monthly counts are kept as orders change
-	# (orders/stage_times.py, orders/month_figures.py)
+	# (analytics/stage_times.py, analytics/month_figures.py)
 	"Order": {
 		"on_update": [
 			_FORGET_DASHBOARD,
@@ -222,8 +199,8 @@ doc_events = {
 	# scheduled jobs stamped in a new site's provisional time zone run on time once it has its own
 	"System Settings": {"on_update": "customer_portal.setup.scheduled_jobs_clock.keep_jobs_on_time"},
 	"Web Form": {
-		"on_update": "customer_portal.request_guards.clear_web_form_routes",
-		"on_trash": "customer_portal.request_guards.clear_web_form_routes",
+		"on_update": "customer_portal.web.request_guards.clear_web_form_routes",
+		"on_trash": "customer_portal.web.request_guards.clear_web_form_routes",
 	},
 }
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import frappe
 
+import customer_portal.api as package
+
 APP = Path(__file__).resolve().parent
 # what customer users read through Frappe's REST API (all of it scoped: permissions.py)
 RESOURCES = (
@@ -51,8 +53,6 @@ STANDARD = {
 
 def whitelisted_methods() -> list[tuple[str, typing.Callable]]:
 	"""(dotted path, function) of every whitelisted function in customer_portal.api, sorted."""
-	import customer_portal.api as package
-
 	found = []
 	for module_info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
 		module = importlib.import_module(f"customer_portal.api.{module_info.name}")

@@ -14,6 +14,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
+from customer_portal.activity.entries import add_entry
+
 STAFF_ROLE = "Customer Portal Staff"
 PORTAL_ROLE = "Customer Portal User"
 PORTAL_ADMIN_ROLE = "Customer Portal Admin"
@@ -159,6 +161,8 @@ JOB_FILES = frozenset({"Personal Data Download Request"})
 DESK_ROLE = "Desk User"
 
 _CACHE_KEY = "customer_portal_permitted_customers"
+# the user default that remembers which of their customers a user last chose
+ACTIVE_CUSTOMER_DEFAULT = "customer_portal_active_customer"
 _WINDOWS_KEY = "customer_portal_write_windows"
 
 
@@ -218,6 +222,16 @@ def get_permitted_customers(user: str | None = None, admin: bool = False) -> tup
 			tuple(dict.fromkeys(name for name, role in rows if role == CUSTOMER_ADMIN)),
 		)
 	return cache[user][1 if admin else 0]
+
+
+def get_active_customer(user: str | None = None) -> str | None:
+	"""The customer whose records the portal shows: the user's remembered choice if still permitted,
+	else their first customer. None for a user linked to no customer (and for unrestricted staff)."""
+	customers = get_permitted_customers(user) or ()
+	remembered = frappe.defaults.get_user_default(ACTIVE_CUSTOMER_DEFAULT, user)
+	if remembered in customers:
+		return remembered
+	return customers[0] if customers else None
 
 
 def clear_permitted_customers_cache() -> None:
@@ -304,10 +318,16 @@ def get_scope(doctype: str, user: str | None = None) -> Scope | None:
 def raise_not_found(doctype: str, name, *, as_load: bool = False) -> None:
 	"""Answer exactly as Frappe answers for a record that does not exist (a customer user's attempt is
 	kept in the activity log); `as_load`: as Frappe's own loading of a missing record answers."""
-	if frappe.session.user != "Guest" and not is_unrestricted():
-		from customer_portal.activity.log import record
-
-		record("Access Denied", doctype, str(name or "")[:140] or None, refused=True)
+	user = frappe.session.user
+	if user != "Guest" and not is_unrestricted(user):
+		add_entry(
+			"Access Denied",
+			user,
+			get_active_customer(user),
+			doctype,
+			str(name or "")[:140] or None,
+			refused=True,
+		)
 	try:
 		frappe.throw(_("{0} {1} not found").format(_(doctype), name), frappe.DoesNotExistError)
 	except frappe.DoesNotExistError as e:
@@ -319,15 +339,26 @@ def raise_not_found(doctype: str, name, *, as_load: bool = False) -> None:
 		raise
 
 
-def get_scoped_doc(doctype: str, name, ptype: str = "read"):
-	"""A record through the scoping policy (and role permissions) for an app endpoint; anything the user
-	may not reach is the usual "not found", whatever the reason."""
+def load_scoped(doctype: str, name, ptype: str = "read"):
+	"""A record through the scoping policy (and role permissions), or None for anything the user may not
+	reach, whatever the reason: the one way the app's endpoints and pages load a record. Each caller
+	answers a None its own way (the usual "not found", the site's 404 page)."""
+	if not name:
+		return None
 	try:
 		doc = frappe.get_doc(doctype, name)
 		doc.check_permission(ptype)
 	except (frappe.DoesNotExistError, frappe.PermissionError):
 		frappe.clear_messages()
 		frappe.flags.error_message = None
+		return None
+	return doc
+
+
+def get_scoped_doc(doctype: str, name, ptype: str = "read"):
+	"""A record through the scoping policy for an app endpoint; anything else is the usual "not found"."""
+	doc = load_scoped(doctype, name, ptype)
+	if doc is None:
 		raise_not_found(doctype, name)
 	return doc
 

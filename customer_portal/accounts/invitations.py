@@ -18,7 +18,10 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
+from frappe.auth import MAX_PASSWORD_SIZE
+from frappe.core.doctype.user.user import handle_password_test_fail
 from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime
+from frappe.utils.password_strength import test_password_strength
 
 from customer_portal.activity.log import record
 from customer_portal.notifications.account_emails import send_account_email
@@ -226,10 +229,6 @@ def create_user(email: str, full_name: str | None, new_password: str | None, sso
 
 def check_password(new_password: str | None, user_inputs: tuple) -> None:
 	"""Frappe's password policy (System Settings), and at least MINIMUM_PASSWORD_SCORE for portal users."""
-	from frappe.auth import MAX_PASSWORD_SIZE
-	from frappe.core.doctype.user.user import handle_password_test_fail
-	from frappe.utils.password_strength import test_password_strength
-
 	if not new_password or len(new_password) > MAX_PASSWORD_SIZE:
 		frappe.throw(_("Choose a password."), title=_("Password Missing"))
 	result = test_password_strength(new_password, user_inputs=user_inputs)

@@ -21,13 +21,17 @@ import hmac
 import json
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import frappe
 from frappe import _
+from frappe.auth import LoginAttemptTracker, get_login_attempt_tracker
+from frappe.core.doctype.activity_log.activity_log import add_authentication_log
 from frappe.utils import cint, get_url
 from frappe.utils.verified_command import get_secret
 
-from customer_portal.accounts.client_ip import client_ip
+from customer_portal.notifications.account_emails import send_account_email
+from customer_portal.web.client_ip import client_ip
 
 MAX_DELAY_SECONDS = 15 * 60
 IP_MEMORY_SECONDS = 60 * 60
@@ -157,7 +161,6 @@ def on_login(login_manager) -> None:
 		account.clear()
 		return
 	frappe.local.flags.login_refused_by_throttle = True
-	from frappe.core.doctype.activity_log.activity_log import add_authentication_log
 
 	add_authentication_log(
 		_("Sign-in refused: too many failed attempts"), login_manager.user, status="Failed"
@@ -216,7 +219,6 @@ def move_frappe_ip_failure(frappe_ip: str | None, real_ip: str) -> None:
 	address out of Frappe's tracker nor dodge it."""
 	if not frappe_ip or frappe_ip == real_ip:
 		return
-	from frappe.auth import get_login_attempt_tracker
 
 	forged = get_login_attempt_tracker(frappe_ip, raise_locked_exception=False)
 	count = forged.login_failed_count or 0
@@ -232,7 +234,6 @@ def move_frappe_ip_failure(frappe_ip: str | None, real_ip: str) -> None:
 
 def unlock(user: str) -> None:
 	Counter("account", user).clear()
-	from frappe.auth import LoginAttemptTracker
 
 	LoginAttemptTracker(user).add_success_attempt()  # Frappe's own window too
 
@@ -254,15 +255,11 @@ def verify_unlock(user: str, token: str) -> bool:
 
 
 def unlock_url(user: str) -> str:
-	from urllib.parse import urlencode
-
 	return get_url(f"/portal/unlock?{urlencode({'user': user, 'token': unlock_token(user)})}")
 
 
 def send_unlock_email(user: str) -> None:
 	"""RQ job: tell the account's owner it was locked, with a link that unlocks it."""
-	from customer_portal.notifications.account_emails import send_account_email
-
 	email = frappe.db.get_value("User", {"name": user, "enabled": 1}, "email")
 	if not email:
 		return  # an unknown or disabled account: nobody to tell

@@ -30,7 +30,12 @@ import secrets
 from urllib.parse import quote, urlencode, urljoin
 
 import frappe
+import requests
 from frappe import _
+from frappe.core.doctype.activity_log.activity_log import add_authentication_log
+from frappe.utils.oauth import get_oauth2_providers, get_oauth_keys
+
+from customer_portal.accounts.invitations import create_user, link_invited_user, pending_for
 
 STATE_SECONDS = 600
 STATE_COOKIE = "cp_sso"
@@ -164,8 +169,6 @@ def is_customer_provider(provider: str) -> bool:
 def start(email: str, redirect_to: str | None = None) -> str | None:
 	"""The provider's authorize URL for this work email (None when its domain has no single sign-on);
 	the state is stored and bound to this browser by a cookie."""
-	from frappe.utils.oauth import get_oauth2_providers, get_oauth_keys
-
 	route = route_for(email)
 	if not route:
 		return None
@@ -237,8 +240,6 @@ def sign_in(user: str) -> None:
 
 
 def log_refusal(refused: Refused) -> None:
-	from frappe.core.doctype.activity_log.activity_log import add_authentication_log
-
 	# not a password guess: it does not count towards the sign-in throttle
 	frappe.local.flags.login_failure_counted = True
 	add_authentication_log(
@@ -269,9 +270,6 @@ def _claim_state(state: str | None) -> dict | None:
 def _claims(provider: str, code: str, verifier: str) -> dict:
 	"""The user's claims from the provider: the code (with the PKCE verifier and this site's client
 	credentials) for an access token at the token endpoint, that token for the userinfo."""
-	import requests
-	from frappe.utils.oauth import get_oauth2_providers, get_oauth_keys
-
 	config = get_oauth2_providers()[provider]
 	keys = get_oauth_keys(provider)
 	try:
@@ -308,8 +306,6 @@ def _claims(provider: str, code: str, verifier: str) -> dict:
 def _portal_user(customer: str, email: str, claims: dict) -> str:
 	"""The enabled website user with this email linked to `customer`, or the holder of an open
 	invitation to it (accepted now); Refused for anyone else."""
-	from customer_portal.accounts.invitations import create_user, link_invited_user, pending_for
-
 	user = frappe.db.get_value("User", {"email": email}, ["name", "enabled", "user_type"], as_dict=True)
 	if user and (not user.enabled or user.user_type != "Website User"):
 		raise Refused("disabled or not a website user", email)

@@ -15,7 +15,11 @@ verification prompt and a `tmp_id`); with a code it lets the sign-in finish only
 
 import frappe
 from frappe import _
+from frappe.twofactor import authenticate_for_2factor, confirm_otp_token, should_run_2fa
 
+from customer_portal.accounts.login_throttle import is_sign_in
+from customer_portal.accounts.members import require_admin
+from customer_portal.accounts.portal_access import get_links
 from customer_portal.activity.log import record
 
 DEFAULT_KEY = "customer_portal_two_factor"
@@ -33,8 +37,6 @@ def chosen_by(user: str) -> bool:
 
 
 def required_for(user: str) -> bool:
-	from customer_portal.portal_access import get_links
-
 	return any(link.get("require_two_factor") for link in get_links(user))
 
 
@@ -44,10 +46,6 @@ def asks(user: str) -> bool:
 
 def on_login(login_manager) -> None:
 	"""`on_login`: a password sign-in of a user who signs in with two factors needs the code too."""
-	from frappe.twofactor import authenticate_for_2factor, confirm_otp_token, should_run_2fa
-
-	from customer_portal.accounts.login_throttle import is_sign_in
-
 	user = login_manager.user
 	request = getattr(frappe.local, "request", None)
 	if request and request.path == EMAIL_LINK_SIGN_IN and asks(user):
@@ -96,8 +94,6 @@ def choose(on: bool) -> None:
 
 def require_for_customer(customer: str, required: bool) -> None:
 	"""A customer admin's (or staff member's) rule for all of the customer's portal users."""
-	from customer_portal.accounts.members import require_admin
-
 	require_admin(customer)
 	doc = frappe.get_doc("Customer", customer)
 	before = bool(doc.require_two_factor)

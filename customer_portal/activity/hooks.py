@@ -2,12 +2,14 @@
 
 import frappe
 from frappe import _
+from frappe.email.doctype.email_account.email_account import EmailAccount
 
-from customer_portal.accounts.client_ip import client_ip
 from customer_portal.accounts.login_throttle import login_failed, move_frappe_ip_failure
 from customer_portal.activity.log import record
+from customer_portal.notifications.account_emails import send_account_email
 from customer_portal.notifications.dispatch import flush_email_queue
 from customer_portal.permissions import get_permitted_customers
+from customer_portal.web.client_ip import client_ip
 
 AUTHENTICATION = {
 	("Login", "Success"): "Login",
@@ -71,11 +73,9 @@ def tell_account_manager(doc, changes: dict) -> None:
 		or get_permitted_customers(recipient) is not None
 	):
 		return  # no staff member to tell (a customer created by a customer user has none)
-	from frappe.email.doctype.email_account.email_account import EmailAccount
 
 	if not EmailAccount.find_default_outgoing():
 		return  # no outgoing mail set up: the activity log still has the change
-	from customer_portal.notifications.account_emails import send_account_email
 
 	send_account_email(
 		"customer_portal_details_changed",

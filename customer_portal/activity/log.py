@@ -24,9 +24,10 @@ from itertools import product
 import frappe
 from frappe.utils import add_days, cint, get_datetime, now_datetime
 
-from customer_portal.durable import insert_durably, request_origin
-from customer_portal.permissions import get_permitted_customers
-from customer_portal.transactions import named_lock
+from customer_portal.activity.entries import add_entry
+from customer_portal.infra.durable import insert_durably, request_origin
+from customer_portal.infra.transactions import named_lock
+from customer_portal.permissions import get_active_customer, get_permitted_customers
 
 GENESIS = "0" * 64
 # what the hash covers, in this order
@@ -63,22 +64,8 @@ def record(
 	if user == "Guest" or (customer is None and get_permitted_customers(user) is None):
 		return
 	if customer is None:
-		from customer_portal.portal.context import get_active_customer
-
 		customer = get_active_customer(user)
-	insert_durably(
-		{
-			"doctype": "Portal Activity",
-			"action": action,
-			"user": user,
-			"customer": customer or "",
-			"reference_doctype": reference_doctype,
-			"reference_name": reference_name,
-			"details": json.dumps(details, sort_keys=True, default=str) if details else None,
-			**request_origin(),
-		},
-		refused=refused,
-	)
+	add_entry(action, user, customer, reference_doctype, reference_name, details, refused)
 
 
 def record_rename(doc, method, old: str, new: str, merge: bool = False) -> None:

@@ -2,12 +2,13 @@
 
 import frappe
 from frappe import _
+from frappe.core.doctype.user.user import get_timezones
 from frappe.rate_limiter import rate_limit
 
 from customer_portal.accounts import api_tokens, personal_data, sessions, two_factor
 from customer_portal.activity.log import record
-from customer_portal.redis_outage import commit_unless_redis_is_down
-from customer_portal.transactions import one_user_save_at_a_time, retry_on_deadlock
+from customer_portal.infra.redis_outage import commit_unless_redis_is_down
+from customer_portal.infra.transactions import one_user_save_at_a_time, retry_on_deadlock
 
 
 def _require_signed_in() -> None:
@@ -73,8 +74,6 @@ def request_deactivation() -> dict:
 @frappe.whitelist(methods=["POST"])
 def set_language_and_time_zone(language: str, time_zone: str) -> dict:
 	"""The user's own language and time zone: portal pages and emails follow them."""
-	from frappe.core.doctype.user.user import get_timezones
-
 	_require_signed_in()
 	if language not in frappe.get_all("Language", filters={"enabled": 1}, pluck="name"):
 		frappe.throw(_("Choose one of the languages offered."), title=_("Invalid Language"))

@@ -12,8 +12,14 @@ from customer_portal.documents.inert import clean_name, safe_filename
 from customer_portal.documents.links import claim_link, downloadable, issue_link, open_link, refuse_link
 from customer_portal.documents.serving import file_on_its_way, file_response
 from customer_portal.documents.uploads import check_upload, upload_policy
-from customer_portal.permissions import get_permitted_customers, portal_write, raise_not_found
-from customer_portal.portal.context import get_active_customer
+from customer_portal.permissions import (
+	get_active_customer,
+	get_permitted_customers,
+	load_scoped,
+	portal_write,
+	raise_not_found,
+)
+from customer_portal.web.answers import answer
 
 FETCH = "/api/method/customer_portal.api.documents.fetch"
 
@@ -34,10 +40,7 @@ def request_download(name: str, version: int | None = None):
 	document = _scoped_document(name, "Download Link", load=downloadable)
 	token, seconds = issue_link(document, version)
 	url = f"{FETCH}?token={token}"
-	if _wants_json():
-		return {"url": url, "expires_in": seconds}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
+	return answer(url, {"url": url, "expires_in": seconds})
 
 
 @frappe.whitelist(methods=["GET"])
@@ -118,26 +121,18 @@ def upload(
 				}
 			).insert()
 	url = f"/portal/documents/{target.name}"
-	if _wants_json():
-		return {"name": target.name, "version": target.version, "url": url}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
+	return answer(url, {"name": target.name, "version": target.version, "url": url})
 
 
 def _scoped_document(name: str, event: str, load=None):
 	"""The document, loaded through the scoping policy (by `load` if given); otherwise the same
 	"not found", logged."""
 	try:
-		if load:
-			return load(name)
-		document = frappe.get_doc("Document", name)
-		document.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
+		document = load(name) if load else load_scoped("Document", name)
+	except frappe.DoesNotExistError:  # `load` answered not found itself
+		document = None
+	if document is None:
 		frappe.clear_messages()
 		log_access(event, "Refused", reason="not found or not permitted")
 		frappe.throw(_("{0} {1} not found").format(_("Document"), name), frappe.DoesNotExistError)
 	return document
-
-
-def _wants_json() -> bool:
-	return "application/json" in (frappe.get_request_header("Accept") or "")

@@ -9,6 +9,7 @@ from customer_portal.activity.log import record
 from customer_portal.documents.serving import file_on_its_way, file_response
 from customer_portal.exports import invoices
 from customer_portal.permissions import get_scoped_doc, raise_not_found
+from customer_portal.web.answers import answer
 
 DOWNLOAD_SECONDS = 60
 
@@ -32,10 +33,7 @@ def start(
 		kind, names or None, {"status": status, "from_date": from_date, "to_date": to_date}
 	)
 	url = f"/portal/export?name={export.name}"
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
-		return {"name": export.name, "url": url}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
+	return answer(url, {"name": export.name, "url": url})
 
 
 @frappe.whitelist(methods=["GET"])

@@ -9,6 +9,7 @@ import frappe
 from customer_portal.documents.inert import inert_content_type
 from customer_portal.documents.storage import S3_DOWNLOAD_PATH, is_s3_url, s3_storage, safe_key_part
 from customer_portal.permissions import get_permitted_customers, raise_not_found
+from customer_portal.web.answers import redirect
 
 STAFF_LINK_SECONDS = 60
 
@@ -19,12 +20,13 @@ def download(key: str):
 	if not file:
 		raise_not_found("File", key)
 	storage = s3_storage()
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = storage.presigned_url(
-		file.file_url,
-		STAFF_LINK_SECONDS,
-		file.file_name or safe_key_part(key),
-		inert_content_type(file.file_name or key),
+	redirect(
+		storage.presigned_url(
+			file.file_url,
+			STAFF_LINK_SECONDS,
+			file.file_name or safe_key_part(key),
+			inert_content_type(file.file_name or key),
+		)
 	)
 
 

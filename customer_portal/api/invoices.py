@@ -1,7 +1,12 @@
 import frappe
 from frappe.rate_limiter import rate_limit
+from frappe.utils.pdf import get_pdf
 
-from customer_portal.permissions import raise_not_found
+from customer_portal.activity.log import record
+from customer_portal.payments import statement
+from customer_portal.permissions import get_active_customer, raise_not_found
+from customer_portal.portal.context import get_branding
+from customer_portal.portal.formatting import day, money
 from customer_portal.portal.invoice_pdf import invoice_pdf
 
 
@@ -19,13 +24,6 @@ def download_pdf(name: str) -> None:
 @rate_limit(limit=20, seconds=60)
 def statement_pdf(from_date: str | None = None, to_date: str | None = None) -> None:
 	"""The active customer's statement of account for a date range, as a PDF."""
-	from frappe.utils.pdf import get_pdf
-
-	from customer_portal.activity.log import record
-	from customer_portal.payments import statement
-	from customer_portal.portal.context import get_active_customer, get_branding
-	from customer_portal.portal.formatting import day, money
-
 	customer = get_active_customer()
 	if not customer:
 		raise_not_found("Customer", "")

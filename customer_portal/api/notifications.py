@@ -6,32 +6,17 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import cint, now_datetime
 
 from customer_portal.activity.log import record
+from customer_portal.notifications.catalogue import EVENT_TYPES
 from customer_portal.notifications.emails import verify_unsubscribe
-from customer_portal.notifications.events import EVENT_TYPES
+from customer_portal.notifications.inbox import unread_count
 from customer_portal.notifications.preferences import Preference, set_preferences, user_preferences
 from customer_portal.permissions import get_permitted_customers, get_scope
+from customer_portal.web.answers import redirect, wants_json
 
 
 def _require_portal_user() -> None:
 	if frappe.session.user == "Guest" or get_permitted_customers() is None:
 		frappe.throw(_("Notifications are for customer portal users."), frappe.PermissionError)
-
-
-def unread_count(customer: str | None = None) -> int:
-	"""The session user's unread portal notifications (the bell), of one customer or all of theirs."""
-	scope = get_scope("Portal Notification")
-	if scope is None or frappe.session.user == "Guest":
-		return 0
-	notification = frappe.qb.DocType("Portal Notification")
-	where = scope.criterion(notification) & (notification.in_portal == 1) & (notification.is_read == 0)
-	if customer:
-		where &= notification.customer == customer
-	return (
-		frappe.qb.from_(notification)
-		.select(frappe.query_builder.functions.Count("*"))
-		.where(where)
-		.run()[0][0]
-	)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -50,10 +35,9 @@ def mark_read(names: str | list | None = None, all: int = 0):
 	frappe.qb.update(notification).set(notification.is_read, 1).set(
 		notification.read_on, now_datetime()
 	).where(where).run()
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
-		return {"unread": unread_count()}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = "/portal/notifications"
+	if not wants_json():
+		return redirect("/portal/notifications")
+	return {"unread": unread_count()}
 
 
 @frappe.whitelist(methods=["POST"])
@@ -69,8 +53,7 @@ def save_preferences(**values):
 	changed = set_preferences(frappe.session.user, changes)
 	if changed:
 		record("Preference Change", "User", frappe.session.user, details=changed)
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = "/portal/notifications/preferences?saved=1"
+	redirect("/portal/notifications/preferences?saved=1")
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

@@ -3,13 +3,11 @@
 import frappe
 
 from customer_portal.orders import workflow
+from customer_portal.web.answers import answer
 
 
 @frappe.whitelist(methods=["POST"])
 def apply_action(order: str, action: str):
 	doc = workflow.apply_action(order, action)
 	url = f"/portal/orders/{doc.name}"
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
-		return {"name": doc.name, "stage": doc.stage, "url": url}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
+	return answer(url, {"name": doc.name, "stage": doc.stage, "url": url})

@@ -7,6 +7,7 @@ from customer_portal.accounts.invitations import acting_as
 from customer_portal.payments import checkout
 from customer_portal.payments.providers import InvalidNotification
 from customer_portal.permissions import get_scoped_doc
+from customer_portal.web.answers import answer
 
 
 @frappe.whitelist(methods=["POST"])
@@ -14,10 +15,7 @@ from customer_portal.permissions import get_scoped_doc
 def pay(invoice: str):
 	"""To the provider's checkout for the invoice's outstanding amount."""
 	url = checkout.start(get_scoped_doc("Invoice", invoice))
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
-		return {"url": url}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
+	return answer(url, {"url": url})
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])

@@ -4,6 +4,7 @@ import frappe
 
 from customer_portal.activity.log import record
 from customer_portal.portal.context import set_active_customer
+from customer_portal.web.answers import redirect
 
 
 @frappe.whitelist(methods=["POST"])
@@ -14,5 +15,4 @@ def switch_customer(customer: str, redirect_to: str | None = None) -> None:
 	target = urlparse(redirect_to or "")
 	# only ever back into the portal: never an open redirect
 	path = target.path if not target.netloc and target.path.startswith("/portal") else "/portal"
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = path
+	redirect(path)

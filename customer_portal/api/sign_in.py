@@ -1,6 +1,8 @@
 """Unlocking an account the sign-in throttle locked (accounts/login_throttle.py): by its owner, through
 the link in the account-locked email, or by staff from the User form."""
 
+import time
+
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
@@ -48,7 +50,6 @@ def staff_unlock(user: str):
 def sign_in_status(user: str) -> dict:
 	"""For the User form: failed attempts and how long the account must still wait."""
 	require_staff()
-	import time
 
 	count, _last, locked_until, _since = Counter("account", user).state()
 	return {

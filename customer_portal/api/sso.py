@@ -4,10 +4,12 @@ refuses the customers' providers."""
 
 import frappe
 from frappe import _
+from frappe.integrations.oauth2_logins import custom
 from frappe.rate_limiter import rate_limit
 
 from customer_portal.accounts import single_sign_on
 from customer_portal.accounts.single_sign_on import Refused
+from customer_portal.web.answers import redirect
 
 SSO_PAGE = "/portal/sso"
 
@@ -18,8 +20,7 @@ def start(email: str | None = None, redirect_to: str | None = None):
 	"""To the identity provider of the customer that owns the email's domain (or back to the page,
 	saying the domain has no single sign-on)."""
 	url = single_sign_on.start(email or "", redirect_to)
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url or f"{SSO_PAGE}?unknown=1"
+	redirect(url or f"{SSO_PAGE}?unknown=1")
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
@@ -58,8 +59,7 @@ def callback(code: str | None = None, state: str | None = None, error: str | Non
 		)
 		return
 	frappe.db.commit()  # a GET request: the session, the subject id, an accepted invitation
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = redirect_to
+	redirect(redirect_to)
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
@@ -72,8 +72,6 @@ def available() -> bool:
 def frappe_social_login(code: str | None = None, state: str | None = None):
 	"""Frappe's callback for custom social login providers, closed to the customers' providers (it checks
 	no state and would sign in any account with the asserted email)."""
-	from frappe.integrations.oauth2_logins import custom
-
 	provider = frappe.request.path.rstrip("/").rsplit("/", 1)[-1]
 	if single_sign_on.is_customer_provider(provider):
 		frappe.respond_as_web_page(

@@ -9,8 +9,9 @@ from customer_portal.activity.log import record
 from customer_portal.api.documents import upload_rate_limit
 from customer_portal.documents.inert import safe_filename
 from customer_portal.documents.serving import file_on_its_way, file_response
-from customer_portal.permissions import get_scoped_doc, raise_not_found, require_staff
+from customer_portal.permissions import get_scoped_doc, load_scoped, raise_not_found, require_staff
 from customer_portal.tickets import lifecycle
+from customer_portal.web.answers import redirect, wants_json
 
 ATTACHMENT_SECONDS = 60
 
@@ -58,17 +59,14 @@ def reopen(ticket: str):
 @rate_limit(limit=60, seconds=60)
 def attachment(name: str):
 	"""A file attached to a message of a ticket the user may see (never to an internal note)."""
-	try:
-		file = frappe.get_doc("File", name)
-		if file.attached_to_doctype != "Support Ticket Message" or not file.has_permission("read"):
-			raise frappe.DoesNotExistError
-		# through the scoping policy: an internal note (and so its files) does not load for customers
-		message = frappe.get_doc("Support Ticket Message", file.attached_to_name)
-		if not message.has_permission("read"):
-			raise frappe.DoesNotExistError
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
-		frappe.flags.error_message = None
+	file = load_scoped("File", name)
+	# through the scoping policy: an internal note (and so its files) does not load for customers
+	message = (
+		load_scoped("Support Ticket Message", file.attached_to_name)
+		if file and file.attached_to_doctype == "Support Ticket Message"
+		else None
+	)
+	if message is None:
 		raise_not_found("File", name)
 	response = file_response(file.file_url, safe_filename(file.file_name, file.file_url), ATTACHMENT_SECONDS)
 	if file_on_its_way(response):
@@ -123,12 +121,10 @@ def _uploaded() -> list:
 
 def _answer(ticket):
 	url = f"/portal/tickets/{ticket.name}"
-	if "application/json" in (frappe.get_request_header("Accept") or ""):
-		return {
-			"name": ticket.name,
-			"status": frappe.db.get_value("Support Ticket", ticket.name, "status"),
-			"url": url,
-		}
-	frappe.local.response["type"] = "redirect"
-	frappe.local.response["location"] = url
-	return None
+	if not wants_json():
+		return redirect(url)
+	return {
+		"name": ticket.name,
+		"status": frappe.db.get_value("Support Ticket", ticket.name, "status"),
+		"url": url,
+	}

@@ -5,7 +5,7 @@ import frappe
 from frappe.rate_limiter import rate_limit
 
 from customer_portal.accounts import invitations, members, two_factor
-from customer_portal.portal.context import get_active_customer
+from customer_portal.permissions import get_active_customer, portal_write
 
 USERS_PAGE = "/portal/users"
 
@@ -24,8 +24,6 @@ def invite(email: str, portal_role: str = "Member", customer: str | None = None)
 
 @frappe.whitelist(methods=["POST"])
 def revoke_invitation(name: str) -> dict:
-	from customer_portal.permissions import portal_write
-
 	with portal_write("Portal Invitation"):
 		doc = frappe.get_doc("Portal Invitation", name)  # another customer's: not found
 		members.require_admin(doc.customer)

@@ -2,7 +2,7 @@
 
 import frappe
 
-from customer_portal.durable import insert_durably, request_origin
+from customer_portal.infra.durable import insert_durably, request_origin
 
 EVENTS = ("Download Link", "Download", "Upload")
 

@@ -41,7 +41,7 @@ def issue_link(document, version: int | None = None) -> tuple[str, int]:
 	token = secrets.token_urlsafe(32)
 	minutes = link_lifetime_minutes()
 	# a system-owned record: the customer never reads or writes link rows, the app does on their behalf,
-	# from values it has just checked, so it is one INSERT (as the access log's rows are, durable.py)
+	# from values it has just checked, so it is one INSERT (as the access log's rows are, infra/durable.py)
 	frappe.get_doc(
 		{
 			"doctype": "Document Download Link",

@@ -14,7 +14,7 @@ from werkzeug.wsgi import wrap_file
 
 from customer_portal.documents.inert import inert_content_type
 from customer_portal.documents.storage import S3Storage, StorageUnavailable, storage_for
-from customer_portal.error_answers import storage_outage_response
+from customer_portal.web.error_answers import storage_outage_response
 
 
 def file_response(file_url: str, filename: str, seconds: int) -> Response:

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import frappe
 from frappe import _
+from werkzeug.http import dump_options_header
 
 CHUNK = 1024 * 1024
 PREFIX = "/private/files/"
@@ -118,8 +119,6 @@ class S3Storage:
 
 	def presigned_url(self, file_url: str, seconds: int, filename: str, content_type: str) -> str:
 		"""A GET URL for the object that stops working after `seconds`, served as an attachment."""
-		from werkzeug.http import dump_options_header
-
 		return self.presigner.generate_presigned_url(
 			"get_object",
 			Params={

@@ -18,7 +18,9 @@ from frappe import _
 from frappe.utils import add_to_date, cint, now_datetime
 
 from customer_portal.activity.log import record
-from customer_portal.permissions import portal_write, raise_not_found
+from customer_portal.permissions import get_active_customer, portal_write, raise_not_found
+from customer_portal.portal.dashboard import OPEN_STATUSES
+from customer_portal.portal.invoice_pdf import invoice_pdf
 
 ZIP, CSV = "Invoice PDFs (ZIP)", "Invoice List (CSV)"
 MAX_INVOICES = {ZIP: 500, CSV: 20000}
@@ -38,8 +40,6 @@ CSV_FIELDS = (
 def start(kind: str, names: list[str] | None = None, filters: dict | None = None):
 	"""Queue an export of the active customer's invoices: the named ones, or those matching `filters`
 	(status, from_date, to_date)."""
-	from customer_portal.portal.context import get_active_customer
-
 	if kind not in MAX_INVOICES:
 		frappe.throw(_("Choose a ZIP of PDFs or a CSV list."), title=_("Unknown Export"))
 	customer = get_active_customer()
@@ -104,7 +104,6 @@ def invoice_names(customer: str, selection: dict) -> list[str]:
 			if name not in visible:
 				raise_not_found("Invoice", name)
 		return names
-	from customer_portal.portal.dashboard import OPEN_STATUSES
 
 	chosen = selection.get("filters") or {}
 	filters = [["Invoice", "customer", "=", customer]]
@@ -186,8 +185,6 @@ def build_csv(doc, names: list[str], report) -> tuple[bytes, str]:
 
 
 def build_zip(doc, names: list[str], report) -> tuple[bytes, str]:
-	from customer_portal.portal.invoice_pdf import invoice_pdf
-
 	buffer = io.BytesIO()
 	step = max(1, len(names) // 20)
 	with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import frappe
 from frappe.utils import cint, get_system_timezone, now_datetime
 
+from customer_portal.notifications.catalogue import portal_url
 from customer_portal.notifications.dispatch import flush_email_queue
 from customer_portal.notifications.emails import customer_names, recipients, send_digest_email
-from customer_portal.notifications.events import portal_url
 
 BATCH = 100
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

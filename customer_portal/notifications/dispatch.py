@@ -14,13 +14,15 @@ from contextlib import contextmanager
 
 import frappe
 from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.email.queue import flush
+from frappe.integrations.doctype.webhook import run_webhooks
 from frappe.utils import add_to_date, now_datetime
 
+from customer_portal.infra.redis_outage import unless_redis_is_down
+from customer_portal.infra.transactions import named_lock
 from customer_portal.notifications.emails import customer_names, recipients, send_event_email
 from customer_portal.notifications.preferences import preferences_for
 from customer_portal.permissions import portal_user_rows
-from customer_portal.redis_outage import unless_redis_is_down
-from customer_portal.transactions import named_lock
 
 # what the fan-out and the emails need of an event
 EVENT_FIELDS = ["name", "event_type", "customer", "subject", "reference_doctype", "reference_name", "details"]
@@ -55,7 +57,7 @@ def schedule_dispatch(force: bool = False) -> None:
 	"""Queue a fan-out run unless one is already queued and not yet started (a Redis flag with a TTL,
 	so a run lost with a worker or a Redis restart does not block the next one for long). Only a nudge:
 	the events are Pending rows `requeue_pending_events` queues every five minutes, so a Redis restart
-	skips it (redis_outage.py)."""
+	skips it (infra/redis_outage.py)."""
 	with unless_redis_is_down("the notification fan-out"):
 		if force or _claim(DISPATCH_SCHEDULED):
 			frappe.enqueue("customer_portal.notifications.dispatch.dispatch_pending", queue="short")
@@ -136,8 +138,6 @@ def run_outgoing_webhooks(name: str) -> None:
 	controllers, so Frappe's doc event never fires for them: the fan-out runs the Webhooks instead, once
 	per event (this runs only while the event goes from Pending to Dispatched); Frappe sends them from the
 	queue after the commit."""
-	from frappe.integrations.doctype.webhook import run_webhooks
-
 	doc = frappe.get_doc("Portal Event", name)
 	doc.flags.in_insert = True
 	run_webhooks(doc, "after_insert")
@@ -266,8 +266,6 @@ def send_queued_emails() -> None:
 	frappe.cache.delete_value(FLUSH_SCHEDULED)  # emails queued from now on get another flush
 	with email_flush_lock() as locked:
 		if locked:
-			from frappe.email.queue import flush
-
 			flush()
 
 

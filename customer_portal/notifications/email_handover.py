@@ -17,7 +17,8 @@ the server's acceptance and the Redis write, or Redis and MariaDB fail at once.
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from customer_portal.redis_outage import unless_redis_is_down
+from customer_portal.infra.redis_outage import unless_redis_is_down
+from customer_portal.notifications.dispatch import flush_email_queue
 
 HANDED_OVER = "customer_portal:email_handed_over"
 HANDED_OVER_KEPT_SECONDS = 24 * 60 * 60
@@ -87,8 +88,6 @@ def release_stalled_emails(older_than_seconds: int = STALLED_AFTER_SECONDS) -> i
 			update.where(queue.name.isin(names) & (queue.status == "Sending")).run()
 	requeued = len(finished["Partially Sent"]) + len(finished["Not Sent"])
 	if requeued:
-		from customer_portal.notifications.dispatch import flush_email_queue
-
 		flush_email_queue()  # queued once this commit is done
 	frappe.db.commit()
 	frappe.logger("customer_portal").warning(

@@ -17,7 +17,7 @@ from frappe.email.doctype.email_queue.email_queue import QueueBuilder
 from frappe.utils import get_system_timezone, get_url
 from frappe.utils.verified_command import get_secret
 
-from customer_portal.notifications.events import EVENT_TYPES, portal_url
+from customer_portal.notifications.catalogue import EVENT_TYPES, portal_url
 from customer_portal.notifications.rendering import formatted_html, render_string
 from customer_portal.portal.locale import local_time
 

@@ -6,35 +6,20 @@ commit (`dispatch.dispatch_pending`), never run in the request that made the cha
 """
 
 import json
-from urllib.parse import quote
 
 import frappe
 from frappe import _
 from frappe.utils import flt, now_datetime
 
-ORDER_STAGE_CHANGED = "Order Stage Changed"
-NEW_INVOICE = "New Invoice"
-INVOICE_OVERDUE = "Invoice Overdue"
-PAYMENT_RECORDED = "Payment Recorded"
-NEW_DOCUMENT = "New Document"
-NEW_DOCUMENT_VERSION = "New Document Version"
-TICKET_REPLY = "Ticket Reply"
-EVENT_TYPES = (
-	ORDER_STAGE_CHANGED,
-	NEW_INVOICE,
+from customer_portal.notifications.catalogue import (
 	INVOICE_OVERDUE,
-	PAYMENT_RECORDED,
 	NEW_DOCUMENT,
 	NEW_DOCUMENT_VERSION,
-	TICKET_REPLY,
+	NEW_INVOICE,
+	ORDER_STAGE_CHANGED,
+	PAYMENT_RECORDED,
 )
-# where a customer sees each kind of record in the portal
-PORTAL_ROUTES = {
-	"Order": "/portal/orders",
-	"Invoice": "/portal/invoices",
-	"Document": "/portal/documents",
-	"Support Ticket": "/portal/tickets",
-}
+from customer_portal.notifications.dispatch import schedule_dispatch
 
 
 def raise_events(events: list[dict]) -> list[str]:
@@ -93,8 +78,6 @@ def raise_events(events: list[dict]) -> list[str]:
 		rows,
 	)
 	if names:
-		from customer_portal.notifications.dispatch import schedule_dispatch
-
 		# after the commit: a rolled-back change schedules nothing (and its events are gone with it)
 		if schedule_dispatch not in frappe.db.after_commit._functions:
 			frappe.db.after_commit.add(schedule_dispatch)
@@ -205,15 +188,3 @@ def document_updated(doc, method=None) -> None:
 			title=doc.title,
 			version=doc.version,
 		)
-
-
-def portal_path(reference_doctype: str, reference_name: str) -> str:
-	"""Where a customer sees a record in the portal."""
-	if reference_doctype not in PORTAL_ROUTES or not reference_name:
-		return "/portal"
-	return f"{PORTAL_ROUTES[reference_doctype]}/{quote(reference_name)}"
-
-
-def portal_url(reference_doctype: str, reference_name: str) -> str:
-	"""The full URL of a record's portal page (customers log in to follow it: no token in it)."""
-	return frappe.utils.get_url(portal_path(reference_doctype, reference_name))

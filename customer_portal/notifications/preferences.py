@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import frappe
 from frappe import _
 
-from customer_portal.notifications.events import EVENT_TYPES
+from customer_portal.notifications.catalogue import EVENT_TYPES
 
 EMAIL_MODES = ("Immediately", "Daily", "Weekly", "Off")
 FALLBACK = ("Immediately", 1)

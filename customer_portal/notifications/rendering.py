@@ -6,17 +6,20 @@ Two costs dominated a queued email (measured with cProfile on 317 emails, 47 ms 
   stylesheet's text, so they are kept between messages.
 - `frappe.render_template` compiles the Email Template's source for each message (3 ms for subject and
   body). Its compiled code is kept by the worker, keyed by the source text, so an edit in desk applies to
-  the next message (`portal/compiled_templates.py`).
+  the next message (`web/compiled_templates.py`).
 """
+
+import os
 
 import frappe
 from frappe import _
 from frappe.email.email_body import get_brand_logo, get_footer, get_header
 from frappe.utils import get_url, scrub_urls
+from frappe.utils.jinja_globals import bundled_asset
 from jinja2 import TemplateError
 from premailer import Premailer
 
-from customer_portal.portal.compiled_templates import template_from_string
+from customer_portal.web.compiled_templates import template_from_string
 
 _STYLE_RULES: dict[tuple, tuple[list, list]] = {}
 _STYLE_RULES_MAX = 32
@@ -35,10 +38,6 @@ class StylesheetCachingPremailer(Premailer):
 
 def inline_styles(html: str) -> str:
 	"""`frappe.email.email_body.inline_style_in_html`, with the stylesheet's rules kept."""
-	import os
-
-	from frappe.utils.jinja_globals import bundled_asset
-
 	css_files = [bundled_asset(path).lstrip("/") for path in frappe.get_hooks("email_css")]
 	css_files = [path for path in css_files if os.path.exists(os.path.abspath(path))]
 	return StylesheetCachingPremailer(

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, now_datetime
 
+from customer_portal.infra.records import reserve_names
 from customer_portal.permissions import get_permitted_customers
 
 
@@ -77,8 +78,6 @@ def record_untracked_payments(invoices: list[str] | None = None) -> int:
 	"""Payment rows for paid amounts that no payment explains (older data, bulk imports, direct edits):
 	one row each for the difference, dated at the invoice's last change, inserted in bulk without
 	touching the invoice again. Returns how many were recorded."""
-	from customer_portal.records import reserve_names
-
 	condition = "and i.name in %(invoices)s" if invoices else ""
 	rows = frappe.db.sql(
 		f"""

@@ -7,10 +7,16 @@ import frappe.sessions
 from frappe import _
 
 from customer_portal.activity.log import record
-from customer_portal.api.notifications import unread_count
-from customer_portal.permissions import CUSTOMER_FIELD, get_permitted_customers, raise_not_found
+from customer_portal.notifications.inbox import unread_count
+from customer_portal.permissions import (
+	ACTIVE_CUSTOMER_DEFAULT,
+	CUSTOMER_FIELD,
+	get_active_customer,
+	get_permitted_customers,
+	load_scoped,
+	raise_not_found,
+)
 
-ACTIVE_CUSTOMER_DEFAULT = "customer_portal_active_customer"
 NAVIGATION = (
 	("/portal", "Dashboard"),
 	("/portal/orders", "Orders"),
@@ -45,16 +51,6 @@ def require_login() -> None:
 		raise frappe.Redirect
 
 
-def get_active_customer(user: str | None = None) -> str | None:
-	"""The customer whose records the portal shows: the user's remembered choice if still permitted,
-	else their first customer. None for a user linked to no customer (and for unrestricted staff)."""
-	customers = get_permitted_customers(user) or ()
-	remembered = frappe.defaults.get_user_default(ACTIVE_CUSTOMER_DEFAULT, user)
-	if remembered in customers:
-		return remembered
-	return customers[0] if customers else None
-
-
 def set_active_customer(customer: str, user: str | None = None) -> None:
 	if customer not in (get_permitted_customers(user) or ()):
 		raise_not_found("Customer", customer)
@@ -73,7 +69,7 @@ def get_branding() -> dict:
 
 def use_shell(context) -> None:
 	"""The page renders in the portal's own shell (templates/portal/shell.html), which has no inline
-	script: a successful answer gets the script-strict Content-Security-Policy (security_headers.py)."""
+	script: a successful answer gets the script-strict Content-Security-Policy (web/security_headers.py)."""
 	frappe.local.flags.portal_shell = True
 	context.portal = get_branding()
 
@@ -123,13 +119,8 @@ def answer_not_found(response=None, request=None) -> None:
 
 def load_record(doctype: str, name: str | None):
 	"""A record through the scoping policy; anything the user may not see is the site's 404 page."""
-	if not name:
-		page_not_found()
-	try:
-		doc = frappe.get_doc(doctype, name)
-		doc.check_permission("read")
-	except (frappe.DoesNotExistError, frappe.PermissionError):
-		frappe.clear_messages()
+	doc = load_scoped(doctype, name)
+	if doc is None:
 		page_not_found()
 	record("View", doctype, doc.name, customer=doc.get(CUSTOMER_FIELD[doctype]))
 	return doc

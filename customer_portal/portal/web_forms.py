@@ -11,8 +11,7 @@ import json
 import frappe
 import frappe.website.doctype.web_form.web_form as frappe_web_form
 
-from customer_portal.permissions import CUSTOMER_FIELD, get_scope, raise_not_found
-from customer_portal.portal.context import get_active_customer
+from customer_portal.permissions import CUSTOMER_FIELD, get_active_customer, get_scope, raise_not_found
 
 ACCOUNT_DETAILS = "account-details"
 ACCOUNT_DETAILS_ROUTE = "portal/account-details"

@@ -4,8 +4,7 @@ Settings. Templates escape every value (`| e`): Frappe's Jinja does not autoesca
 
 import frappe
 
-from customer_portal.notifications.emails import DIGEST_TEMPLATE, template_name
-from customer_portal.notifications.events import (
+from customer_portal.notifications.catalogue import (
 	EVENT_TYPES,
 	INVOICE_OVERDUE,
 	NEW_DOCUMENT,
@@ -15,6 +14,7 @@ from customer_portal.notifications.events import (
 	PAYMENT_RECORDED,
 	TICKET_REPLY,
 )
+from customer_portal.notifications.emails import DIGEST_TEMPLATE, template_name
 
 # event type -> (subject, the sentence that opens the email); both Jinja, translated per recipient
 TEXTS = {

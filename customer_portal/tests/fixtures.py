@@ -3,10 +3,11 @@
 import socket
 
 import frappe
+from frappe.database import get_db
 from frappe.utils import add_days, today
 
-from customer_portal.request_guards import guard_named_records
 from customer_portal.setup.order_stages import create_stages
+from customer_portal.web.request_guards import guard_named_records
 
 
 def make_user(email: str, first_name: str | None = None) -> str:
@@ -154,8 +155,6 @@ def share_written_in_the_database(user: str, doctype: str, name: str) -> str:
 def site_connection(port: int | None = None):
 	"""A database connection of the site's own, beside the test's (which holds its open transaction):
 	for another session's writes, reads of what is committed, or a connection to kill."""
-	from frappe.database import get_db
-
 	conf = frappe.conf
 	return get_db(
 		host=conf.db_host,

@@ -1,11 +1,17 @@
+from unittest.mock import MagicMock, patch
+
 import frappe
+import redis
 from frappe.tests.utils import FrappeTestCase
 
+from customer_portal.api.account import set_language_and_time_zone
+from customer_portal.infra import transactions
 from customer_portal.tests.fixtures import (
 	make_customer,
 	make_invoice,
 	make_outgoing_email_account,
 	make_user,
+	site_connection,
 )
 
 
@@ -68,12 +74,6 @@ class TestAccountDetails(FrappeTestCase):
 	def test_a_settings_change_waits_for_another_user_save_and_gives_up_cleanly(self):
 		"""Portal user saves take turns (concurrent User saves deadlocked on Frappe's defaults): while
 		another session holds the turn, the change waits, then says so and changes nothing."""
-		from unittest.mock import patch
-
-		from customer_portal import transactions
-		from customer_portal.api.account import set_language_and_time_zone
-		from customer_portal.tests.fixtures import site_connection
-
 		frappe.set_user("Administrator")
 		before = frappe.db.get_value("User", self.admin, ["language", "time_zone"])
 		other = site_connection()
@@ -95,12 +95,6 @@ class TestAccountDetails(FrappeTestCase):
 	def test_a_redis_outage_after_the_commit_does_not_fail_saved_settings(self):
 		"""Frappe queues a saved User's contact and avatar updates after the commit; with Redis down it
 		raised from the request's own commit, answering a stored change with a bare 500."""
-		from unittest.mock import MagicMock, patch
-
-		import redis
-
-		from customer_portal.api.account import set_language_and_time_zone
-
 		queue = MagicMock()
 		queue.enqueue_call.side_effect = redis.exceptions.ConnectionError("Connection refused.")
 		frappe.set_user(self.admin)

@@ -1,3 +1,4 @@
+import gzip
 import json
 
 import frappe
@@ -5,6 +6,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
 from customer_portal.activity.log import archive_old_entries, record, seal_entries, verify
+from customer_portal.documents.storage import LocalStorage
 from customer_portal.tests.fixtures import make_customer, make_user
 
 
@@ -144,9 +146,6 @@ class TestActivityLog(FrappeTestCase):
 		# this archive (the site may hold others, from the HTTP suites' runs): it ends on the newest old entry
 		archive = frappe.get_doc("Portal Activity Archive", {"last_entry": max(old, key=int)})
 		self.assertEqual(archive.entries, archived)
-		import gzip
-
-		from customer_portal.documents.storage import LocalStorage
 
 		with open(LocalStorage().path(archive.file), "rb") as f:
 			lines = gzip.decompress(f.read()).decode().splitlines()

@@ -5,7 +5,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, getdate, now_datetime, today
 
-from customer_portal.portal import analytics
+from customer_portal.analytics import charts
+from customer_portal.customer_portal.doctype.order_stage_time.order_stage_time import COVERING_INDEX
 from customer_portal.tests.fixtures import (
 	make_customer,
 	make_invoice,
@@ -108,8 +109,8 @@ class TestAnalytics(FrappeTestCase):
 		return figures
 
 	def test_orders_per_month_by_stage(self):
-		figures = self.one_query(analytics.orders_by_month_and_stage)
-		start, keys = analytics.month_window()
+		figures = self.one_query(charts.orders_by_month_and_stage)
+		start, keys = charts.month_window()
 		rows = frappe.get_all(
 			"Order",
 			filters={"customer": self.customer, "order_date": (">=", start)},
@@ -125,8 +126,8 @@ class TestAnalytics(FrappeTestCase):
 		self.assertEqual(figures["total"], len(rows))
 
 	def test_spend_per_month(self):
-		figures = self.one_query(analytics.spend_by_month)
-		start, keys = analytics.month_window()
+		figures = self.one_query(charts.spend_by_month)
+		start, keys = charts.month_window()
 		expected = defaultdict(float)
 		for row in frappe.get_all(
 			"Invoice",
@@ -141,7 +142,7 @@ class TestAnalytics(FrappeTestCase):
 		self.assertNotIn(999 * 1.0, figures["datasets"][0]["values"])  # thirteen months ago
 
 	def test_days_in_each_stage_recent_against_all(self):
-		figures = self.one_query(analytics.stage_durations)
+		figures = self.one_query(charts.stage_durations)
 		by_stage = {row.stage: row for row in figures["rows"]}
 		first, second = by_stage[self.stages[0]], by_stage[self.stages[1]]
 		self.assertAlmostEqual(flt(first.recent_days), 2, places=2)
@@ -153,17 +154,15 @@ class TestAnalytics(FrappeTestCase):
 	def test_stage_durations_read_only_the_index(self):
 		"""The sum spans every day of the customer's history: read from the covering index, it touches no
 		row of the table (the unique key alone made it read each row; the page's slowest part)."""
-		from customer_portal.customer_portal.doctype.order_stage_time.order_stage_time import COVERING_INDEX
-
-		query = analytics.stage_durations_query(self.customer)
+		query = charts.stage_durations_query(self.customer)
 		plans = frappe.db.sql(f"explain {query.get_sql()}", as_dict=True)
 		plan = next(p for p in plans if p.table == "tabOrder Stage Time")
 		self.assertEqual(plan.key, COVERING_INDEX)
 		self.assertIn("Using index", plan.Extra)
 
 	def test_on_time_delivery(self):
-		figures = self.one_query(analytics.on_time_delivery)
-		start, _keys = analytics.month_window()
+		figures = self.one_query(charts.on_time_delivery)
+		start, _keys = charts.month_window()
 		rows = frappe.get_all(
 			"Order",
 			filters={"customer": self.customer, "actual_date": (">=", start), "expected_date": ("is", "set")},
@@ -177,7 +176,7 @@ class TestAnalytics(FrappeTestCase):
 		self.assertEqual((sum(delivered["values"]), sum(on_time["values"])), (3, 2))
 
 	def test_open_tickets(self):
-		figures = self.one_query(analytics.open_tickets)
+		figures = self.one_query(charts.open_tickets)
 		counts = {d["name"]: sum(d["values"]) for d in figures["datasets"]}
 		self.assertEqual(counts, {"Open": 1, "Answered": 1})
 		self.assertEqual(figures["total"], 2)

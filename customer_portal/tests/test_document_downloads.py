@@ -7,7 +7,9 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from customer_portal.api.documents import request_download, safe_filename
+from customer_portal.customer_portal.report.document_downloads.document_downloads import execute
 from customer_portal.documents.links import issue_link, redeem_link
+from customer_portal.documents.storage import LocalStorage
 from customer_portal.tests.fixtures import make_customer, make_document, make_private_file, make_user
 
 
@@ -171,7 +173,6 @@ class TestDocumentDownloads(FrappeTestCase):
 	def test_downloads_report_answers_who_downloaded_what(self):
 		redeem_link(self.issue())
 		frappe.set_user("Administrator")
-		from customer_portal.customer_portal.report.document_downloads.document_downloads import execute
 
 		_columns, data = execute({"customer": self.customer, "document": self.document, "outcome": "Allowed"})
 		self.assertTrue(data)
@@ -180,8 +181,6 @@ class TestDocumentDownloads(FrappeTestCase):
 		self.assertFalse([row for row in data if row.document == self.document])
 
 	def test_storage_never_leaves_the_private_files_folder(self):
-		from customer_portal.documents.storage import LocalStorage
-
 		storage = LocalStorage()
 		for url in (
 			"/private/files/../../site_config.json",

@@ -14,7 +14,8 @@ import inspect
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from customer_portal import error_answers, hooks
+from customer_portal import hooks
+from customer_portal.web import error_answers
 
 # Frappe function -> (the app's module that replaces or mirrors it, {Frappe version: source hash})
 CANARIES = {
@@ -27,39 +28,39 @@ CANARIES = {
 		"customer_portal.api.overrides",
 		{"15.55.1": "5fd6757d6b373704", "15.74.1": "5fd6757d6b373704"},
 	),
-	# error_answers.py: the request's failure handler and closing commit, swapped in per worker
+	# web/error_answers.py: the request's failure handler and closing commit, swapped in per worker
 	"frappe.app:handle_exception": (
-		"customer_portal.error_answers",
+		"customer_portal.web.error_answers",
 		{"15.55.1": "e7d2dbf2f3845a4e", "15.74.1": "ad59de6315141545"},
 	),
 	"frappe.app:sync_database": (
-		"customer_portal.error_answers",
+		"customer_portal.web.error_answers",
 		{"15.55.1": "cb3c66ff5d4f0432", "15.74.1": "cb3c66ff5d4f0432"},
 	),
 	"frappe.app:application": (
-		"customer_portal.error_answers",
+		"customer_portal.web.error_answers",
 		{"15.55.1": "22275acaefeabd2e", "15.74.1": "22275acaefeabd2e"},
 	),
-	# portal/route_map.py: Frappe's path resolution, step by step, over a Map kept per worker
+	# web/route_map.py: Frappe's path resolution, step by step, over a Map kept per worker
 	"frappe.website.path_resolver:resolve_path": (
-		"customer_portal.portal.route_map",
+		"customer_portal.web.route_map",
 		{"15.55.1": "fa42ddb74ecd0421", "15.74.1": "fa42ddb74ecd0421"},
 	),
 	"frappe.website.path_resolver:PathResolver.resolve": (
-		"customer_portal.portal.route_map",
+		"customer_portal.web.route_map",
 		{"15.55.1": "6e1cd3efd75848d7", "15.74.1": "6e1cd3efd75848d7"},
 	),
-	# portal/page_renderer.py: TemplatePage's rendering without the website shell's context
+	# web/page_renderer.py: TemplatePage's rendering without the website shell's context
 	"frappe.website.page_renderers.base_template_page:BaseTemplatePage.post_process_context": (
-		"customer_portal.portal.page_renderer",
+		"customer_portal.web.page_renderer",
 		{"15.55.1": "96c0d9b7ad6b5f25", "15.74.1": "96c0d9b7ad6b5f25"},
 	),
 	"frappe.website.page_renderers.template_page:TemplatePage.render_template": (
-		"customer_portal.portal.page_renderer",
+		"customer_portal.web.page_renderer",
 		{"15.55.1": "1c46529e5e885ef8", "15.74.1": "1c46529e5e885ef8"},
 	),
 	"frappe.website.page_renderers.template_page:TemplatePage.init_context": (
-		"customer_portal.portal.page_renderer",
+		"customer_portal.web.page_renderer",
 		{"15.55.1": "bc08cb59de5fab78", "15.74.1": "bc08cb59de5fab78"},
 	),
 	# notifications/email_handover.py: the hand-over Frappe's send makes through override_email_send

@@ -1,8 +1,24 @@
 import frappe
+from frappe.model.rename_doc import rename_doc
 from frappe.tests.utils import FrappeTestCase
 
-from customer_portal.setup.order_stages import DEFAULT_STAGES, ensure_default_stages
+from customer_portal.demo.stages import STAGES, demo_stages
+from customer_portal.documents.uploads import upload_choices
+from customer_portal.portal.timeline import stage_timeline
+from customer_portal.setup.order_stages import (
+	DEFAULT_STAGES,
+	create_stages,
+	ensure_default_stages,
+	remove_unused_default_stages,
+)
 from customer_portal.setup.ticket_categories import DEFAULT_CATEGORIES, ensure_ticket_categories
+from customer_portal.tests.fixtures import (
+	make_customer,
+	make_document,
+	make_document_type,
+	make_order,
+	make_stages,
+)
 
 
 class TestInstallDefaults(FrappeTestCase):
@@ -25,10 +41,6 @@ class TestInstallDefaults(FrappeTestCase):
 			self.assertEqual(frappe.db.count("Order Stage"), before)
 
 	def test_the_demo_keeps_the_default_stages_an_order_has_been_at(self):
-		from customer_portal.demo import STAGES, demo_stages
-		from customer_portal.setup.order_stages import create_stages, remove_unused_default_stages
-		from customer_portal.tests.fixtures import make_customer, make_order
-
 		frappe.db.delete("Order Stage")  # rolled back with the test class
 		ensure_default_stages()
 		(first, *_rest), (second, *_rest) = DEFAULT_STAGES[:2]
@@ -57,10 +69,6 @@ class TestRenamingConfiguration(FrappeTestCase):
 	"""Admins rename stages and document types in desk; the records that use them follow."""
 
 	def test_renaming_a_stage_moves_its_orders_and_history(self):
-		from frappe.model.rename_doc import rename_doc
-
-		from customer_portal.tests.fixtures import make_customer, make_order, make_stages
-
 		stage = make_stages("Rename")[0]
 		order = make_order(make_customer("Rename Co"), "Renamed stage order", stage=stage)
 		rename_doc("Order Stage", stage, "Rename Artwork Check", force=True)
@@ -76,9 +84,6 @@ class TestRetiringConfiguration(FrappeTestCase):
 	"""Admins retire stages and document types: nothing new uses them, what used them keeps them."""
 
 	def test_a_retired_stage_takes_no_more_orders_and_leaves_other_timelines(self):
-		from customer_portal.portal.timeline import stage_timeline
-		from customer_portal.tests.fixtures import make_customer, make_order, make_stages
-
 		first, middle, last = make_stages("Retire")
 		customer = make_customer("Retire Co")
 		at_middle = make_order(customer, "At the middle stage", stage=middle)
@@ -95,9 +100,6 @@ class TestRetiringConfiguration(FrappeTestCase):
 		kept.save()
 
 	def test_a_retired_document_type_takes_no_new_documents(self):
-		from customer_portal.documents.uploads import upload_choices
-		from customer_portal.tests.fixtures import make_customer, make_document, make_document_type
-
 		kind = make_document_type("Retire Certificate")
 		frappe.db.set_value("Document Type", kind, {"retired": 1, "allow_customer_upload": 1})
 		self.assertNotIn(kind, [choice["name"] for choice in upload_choices()])

@@ -4,9 +4,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, get_first_day, getdate, today
 
-from customer_portal.invoices import spend_figures
-from customer_portal.kept_figures import ORDER_MONTHS
-from customer_portal.orders import month_figures
+from customer_portal.analytics import month_figures, spend_figures
+from customer_portal.analytics.kept_figures import ORDER_MONTHS
 from customer_portal.tests.fixtures import (
 	make_customer,
 	make_invoice,

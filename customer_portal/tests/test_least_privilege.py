@@ -24,8 +24,8 @@ from customer_portal.permissions import (
 	is_restricted,
 	portal_write,
 )
-from customer_portal.request_guards import guard_functions, may_call
 from customer_portal.tests.fixtures import called, make_customer, make_order, make_user
+from customer_portal.web.request_guards import guard_functions, may_call
 
 PTYPES = (
 	"read",

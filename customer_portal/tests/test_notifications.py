@@ -1,14 +1,26 @@
 from datetime import datetime
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import frappe
+import redis
+from frappe.email.doctype.email_account.email_account import EmailAccount
+from frappe.email.email_body import get_formatted_html
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_datetime
 
+from customer_portal.notifications import dispatch
+from customer_portal.notifications.catalogue import EVENT_TYPES, ORDER_STAGE_CHANGED
+from customer_portal.notifications.digests import digest_moment
 from customer_portal.notifications.dispatch import dispatch_event
-from customer_portal.notifications.emails import unsubscribe_token, verify_unsubscribe
-from customer_portal.notifications.events import EVENT_TYPES, ORDER_STAGE_CHANGED
+from customer_portal.notifications.emails import (
+	local_time,
+	unsubscribe_token,
+	user_locale,
+	verify_unsubscribe,
+)
 from customer_portal.notifications.preferences import Preference, preferences_for, set_preferences
+from customer_portal.notifications.rendering import formatted_html, render_string
 from customer_portal.tests.fixtures import make_customer, make_order, make_stages, make_user
 
 
@@ -74,12 +86,6 @@ class TestNotifications(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Portal Notification", {"event": event}), 2)
 
 	def test_a_redis_outage_queues_nothing_and_fails_no_save(self):
-		from unittest.mock import patch
-
-		import redis
-
-		from customer_portal.notifications import dispatch
-
 		refused = redis.exceptions.ConnectionError("Error 111 connecting. Connection refused.")
 		with (
 			patch.object(frappe.cache, "set", side_effect=refused),
@@ -145,10 +151,6 @@ class TestNotifications(FrappeTestCase):
 
 class TestRecipientLocale(FrappeTestCase):
 	def test_emails_render_in_the_users_language_and_time_zone(self):
-		from frappe.utils import get_datetime
-
-		from customer_portal.notifications.emails import local_time, user_locale
-
 		user = frappe._dict(name="x@example.com", language="de", time_zone="Asia/Tokyo")
 		before = frappe.local.lang
 		with user_locale(user) as zone:
@@ -156,7 +158,6 @@ class TestRecipientLocale(FrappeTestCase):
 			system = frappe.utils.get_system_timezone()
 			stored = get_datetime("2026-01-15 12:00:00")
 			shown = local_time(stored, zone)
-			from zoneinfo import ZoneInfo
 
 			expected = stored.replace(tzinfo=ZoneInfo(system)).astimezone(ZoneInfo("Asia/Tokyo"))
 			self.assertEqual(shown, expected.replace(tzinfo=None))
@@ -167,8 +168,6 @@ class TestDigestSchedule(FrappeTestCase):
 	"""The moment a digest is due: Digest Hour in the recipient's zone (system times in, system times out)."""
 
 	def moment(self, now: str, zone: str, hour: int = 7, weekday: int | None = None) -> datetime:
-		from customer_portal.notifications.digests import digest_moment
-
 		system = ZoneInfo(frappe.utils.get_system_timezone())
 		# `now` is given in `zone`'s wall-clock time, converted to system time as the job sees it
 		now_system = get_datetime(now).replace(tzinfo=ZoneInfo(zone)).astimezone(system).replace(tzinfo=None)
@@ -204,11 +203,6 @@ class TestDigestSchedule(FrappeTestCase):
 
 class TestEmailRendering(FrappeTestCase):
 	def test_emails_render_exactly_as_frappes_standard_email(self):
-		from frappe.email.doctype.email_account.email_account import EmailAccount
-		from frappe.email.email_body import get_formatted_html
-
-		from customer_portal.notifications.rendering import formatted_html
-
 		account = EmailAccount.find_outgoing()
 		message = '<p>Order <a class="btn btn-primary" href="/portal/orders/X">X</a> moved.</p>'
 		expected = get_formatted_html("Subject", message, email_account=account)
@@ -220,8 +214,6 @@ class TestEmailRendering(FrappeTestCase):
 		self.assertIn("/portal/orders/X", expected)
 
 	def test_templates_are_compiled_once_and_guarded(self):
-		from customer_portal.notifications.rendering import render_string
-
 		self.assertEqual(render_string("Hi {{ name | e }}", {"name": "<b>"}), "Hi &lt;b&gt;")
 		self.assertEqual(render_string("Hi {{ name | e }}", {"name": "Ann"}), "Hi Ann")
 		self.assertRaises(frappe.ValidationError, render_string, "{{ ''.__class__ }}", {})

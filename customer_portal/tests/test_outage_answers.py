@@ -2,12 +2,13 @@ import json
 
 import frappe
 import frappe.app
+import redis
 from frappe.tests.utils import FrappeTestCase
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
-from customer_portal import error_answers
 from customer_portal.tests.fixtures import site_connection, unused_port
+from customer_portal.web import error_answers
 
 OUTAGE_MESSAGE = "one of its services is restarting"
 # a row of Frappe's defaults table the write tests insert (and remove)
@@ -109,8 +110,6 @@ class TestOutageAnswers(FrappeTestCase):
 
 	def test_a_redis_failure_is_the_outage_answer_even_once_redis_answers_again(self):
 		"""Redis restarted between the failure and the answer: the client should still try again."""
-		import redis
-
 		frappe.local.request = Request(EnvironBuilder(path="/api/method/ping").get_environ())
 		try:
 			redis.Redis(host="127.0.0.1", port=unused_port()).ping()
@@ -159,7 +158,6 @@ class TestOutageAnswers(FrappeTestCase):
 	def test_a_write_whose_follow_up_job_redis_refuses_is_kept_and_answered(self):
 		"""Frappe queues jobs after its commit; Redis refusing one raised from the commit, past Frappe's
 		error handling."""
-		import redis
 
 		def queue_a_job():
 			redis.Redis(host="127.0.0.1", port=unused_port()).ping()

@@ -1,11 +1,28 @@
 """The portal pages' building blocks: pagination, timeline, active customer, web forms, query cost."""
 
+from unittest.mock import patch
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_html_for_route, set_request
+from frappe.website import path_resolver
+from frappe.website.page_renderers.template_page import TemplatePage
+from frappe.website.path_resolver import PathResolver
+from jinja2 import DictLoader, Environment
 
-from customer_portal.portal import dashboard
-from customer_portal.portal.context import get_active_customer, set_active_customer
-from customer_portal.portal.listing import build_queries, decode_cursor, encode_cursor, fetch_page, like
+from customer_portal.notifications.emails import unsubscribe_token
+from customer_portal.permissions import get_active_customer, get_permitted_customers
+from customer_portal.portal import dashboard, listing
+from customer_portal.portal.context import set_active_customer
+from customer_portal.portal.listing import (
+	build_queries,
+	decode_cursor,
+	encode_cursor,
+	fetch_page,
+	like,
+	scoped_rows,
+	seek_index,
+)
 from customer_portal.portal.timeline import stage_timeline
 from customer_portal.portal.web_forms import bind_to_active_customer
 from customer_portal.tests.fixtures import (
@@ -16,6 +33,12 @@ from customer_portal.tests.fixtures import (
 	make_user,
 	share_written_in_the_database,
 )
+from customer_portal.web import route_map
+from customer_portal.web.compiled_templates import CACHE, ProcessBytecodeCache, use_compiled_templates
+from customer_portal.web.page_renderer import PortalPage
+from customer_portal.www.portal import order as order_page
+from customer_portal.www.portal.orders import index as orders_page
+from customer_portal.www.portal.tickets import index as tickets_page
 
 
 class QueryCounter:
@@ -75,8 +98,6 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(seen, sorted(seen, key=lambda name: order[name], reverse=True))
 
 	def test_a_page_after_a_cursor_seeks_in_the_customer_index(self):
-		from customer_portal.portal.listing import seek_index
-
 		frappe.set_user(self.user)
 		first = fetch_page("Order", self.large, ["title"], [], "modified", None, 5)
 		rows, _count = build_queries("Order", self.large, ["name"], [], "modified", first.next_cursor, 5)
@@ -85,10 +106,6 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(seek_index("Order", "title"), "")  # no such index: the database chooses
 
 	def test_a_long_list_is_counted_only_up_to_the_limit(self):
-		from unittest.mock import patch
-
-		from customer_portal.portal import listing
-
 		frappe.set_user(self.user)
 		page = fetch_page("Order", self.large, ["title"], [], "modified", None, 5)
 		self.assertEqual((page.total, page.more), (23, False))
@@ -131,8 +148,6 @@ class TestPortalPages(FrappeTestCase):
 				self.assertEqual(columns[0].Column_name, "customer", f"{doctype} by {sort} uses {plan.key}")
 
 	def test_page_queries_do_not_grow_with_rows(self):
-		from customer_portal.www.portal.orders import index as orders_page
-
 		frappe.set_user(self.user)
 		counts = {}
 		for customer in (self.small, self.large, self.small):  # the first pass warms caches
@@ -145,8 +160,6 @@ class TestPortalPages(FrappeTestCase):
 		self.assertLessEqual(counts[self.large], 12)
 
 	def test_a_section_turned_off_leaves_the_navigation_and_answers_not_found(self):
-		from customer_portal.www.portal.tickets import index as tickets_page
-
 		settings = frappe.get_doc("Customer Portal Settings")
 		settings.show_tickets = 0
 		settings.save()
@@ -155,7 +168,6 @@ class TestPortalPages(FrappeTestCase):
 			frappe.local.form_dict = frappe._dict()
 			self.assertRaises(frappe.PageDoesNotExistError, tickets_page.get_context, frappe._dict())
 			context = frappe._dict()
-			from customer_portal.www.portal.orders import index as orders_page
 
 			orders_page.get_context(context)
 			self.assertNotIn("/portal/tickets", [route for route, _label in context.portal_nav])
@@ -167,12 +179,6 @@ class TestPortalPages(FrappeTestCase):
 			settings.save()
 
 	def test_a_page_that_fails_is_kept_in_the_error_log(self):
-		from unittest.mock import patch
-
-		from frappe.utils import get_html_for_route
-
-		from customer_portal.www.portal import order as order_page
-
 		name, failure = self.large_orders[0], f"loading broke {frappe.generate_hash(length=8)}"
 		frappe.set_user(self.user)
 		# the log rolls the failed page back and commits its entry; here both would end the test's own
@@ -202,14 +208,6 @@ class TestPortalPages(FrappeTestCase):
 		frappe.db.delete("Error Log", logged[0].name)  # a later test's commit would keep it
 
 	def test_portal_pages_render_without_the_websites_boot_data(self):
-		from unittest.mock import patch
-
-		from frappe.utils import get_html_for_route, set_request
-		from frappe.website.page_renderers.template_page import TemplatePage
-		from frappe.website.path_resolver import PathResolver
-
-		from customer_portal.portal.page_renderer import PortalPage
-
 		def resolved(path: str):
 			set_request(method="GET", path=path)  # route rules are matched against the request
 			return type(PathResolver(path).resolve()[1])
@@ -239,11 +237,6 @@ class TestPortalPages(FrappeTestCase):
 			frappe.set_user("Administrator")
 
 	def test_paths_resolve_as_frappe_resolves_them_with_the_route_map_kept(self):
-		from frappe.utils import set_request
-		from frappe.website import path_resolver
-
-		from customer_portal.portal import route_map
-
 		paths = [
 			"portal/orders",
 			f"portal/orders/{self.large_orders[0]}",  # a route rule: its name goes into form_dict
@@ -275,7 +268,6 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(frappe.get_hooks("website_path_resolver"), [route_map.THIS_RESOLVER])
 
 		# another app that resolves paths itself keeps doing so, whichever app Frappe asks last
-		from unittest.mock import patch
 
 		other = "customer_portal.tests.test_portal_pages.another_apps_resolver"
 		for declared in ([other, route_map.THIS_RESOLVER], [route_map.THIS_RESOLVER, other]):
@@ -287,10 +279,6 @@ class TestPortalPages(FrappeTestCase):
 	def test_a_pages_own_user_is_not_replaced_by_the_signed_in_one(self):
 		"""Frappe's renderer sets `user` to the signed-in user after the page's context: the unsubscribe
 		page, opened from an email without signing in, named "Guest" and its button failed."""
-		from frappe.utils import get_html_for_route
-
-		from customer_portal.notifications.emails import unsubscribe_token
-
 		frappe.set_user("Guest")
 		frappe.local.form_dict = frappe._dict(
 			user=self.user,
@@ -309,9 +297,6 @@ class TestPortalPages(FrappeTestCase):
 	def test_related_rows_stay_in_scope_whatever_is_shared(self):
 		"""A record page's related rows come through the scope only: a DocShare of another customer's row
 		(refused since, but one written in the database widens Frappe's get_list) adds nothing."""
-		from customer_portal.permissions import get_permitted_customers
-		from customer_portal.portal.listing import scoped_rows
-
 		theirs = make_invoice(self.other, rate=70)
 		mine = make_invoice(self.large, rate=30)
 		share_written_in_the_database(self.user, "Invoice", theirs.name)
@@ -324,16 +309,6 @@ class TestPortalPages(FrappeTestCase):
 		self.assertEqual(scoped_rows("Invoice", {"name": theirs.name}, ["name"], "name"), [])
 
 	def test_templates_compile_once_per_worker_and_again_when_edited(self):
-		from unittest.mock import patch
-
-		from jinja2 import DictLoader, Environment
-
-		from customer_portal.portal.compiled_templates import (
-			CACHE,
-			ProcessBytecodeCache,
-			use_compiled_templates,
-		)
-
 		CACHE.clear()
 		compiled = []
 		for _request in range(2):  # Frappe builds a new environment for every request
@@ -341,7 +316,7 @@ class TestPortalPages(FrappeTestCase):
 			use_compiled_templates()
 			env = frappe.get_jenv()
 			with patch.object(env, "compile", wraps=env.compile) as compile:
-				env.get_template("templates/portal/pages/orders.html")
+				env.get_template("templates/portal/base.html")
 			compiled.append(compile.call_count)
 		frappe.local.jenv = None
 		self.assertGreater(compiled[0], 0)

@@ -8,6 +8,7 @@ import json
 
 import frappe
 import frappe.client
+from frappe.core.doctype.file.utils import find_file_by_url
 from frappe.desk.form.load import getdoc
 from frappe.desk.reportview import get as reportview_get
 from frappe.tests.utils import FrappeTestCase
@@ -293,8 +294,6 @@ class TestScoping(FrappeTestCase):
 		missing = outcome(lambda name: frappe.client.get("File", name), "no-such-file")
 		self.assertEqual(foreign, missing)
 		self.assertEqual(frappe.client.get("File", own_file.name)["file_url"], own_file.file_url)
-
-		from frappe.core.doctype.file.utils import find_file_by_url
 
 		self.assertTrue(find_file_by_url(own_file.file_url))
 		self.assertIsNone(find_file_by_url(foreign_file.file_url))

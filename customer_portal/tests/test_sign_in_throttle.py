@@ -6,9 +6,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from customer_portal.accounts import login_throttle
-from customer_portal.accounts.client_ip import client_ip
 from customer_portal.accounts.login_throttle import Counter, unlock_token, verify_unlock
+from customer_portal.api.sign_in import sign_in_status, staff_unlock
 from customer_portal.tests.fixtures import make_customer, make_user
+from customer_portal.web.client_ip import client_ip
 
 
 def request(peer: str, forwarded: str | None = None) -> Request:
@@ -79,8 +80,6 @@ class TestSignInThrottle(FrappeTestCase):
 		self.assertFalse(verify_unlock(self.user, token))
 
 	def test_only_staff_see_and_lift_a_lock(self):
-		from customer_portal.api.sign_in import sign_in_status, staff_unlock
-
 		now = time.time()
 		self.account.lock(now, now + 1800)
 		frappe.set_user(self.user)

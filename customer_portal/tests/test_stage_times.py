@@ -4,7 +4,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import now_datetime
 
-from customer_portal.orders import stage_times
+from customer_portal.analytics import stage_times
 from customer_portal.tests.fixtures import make_customer, make_order, make_stages, set_stage_history
 
 

@@ -17,14 +17,20 @@ from frappe import _
 from frappe.utils import add_days, cint, get_datetime, now_datetime
 
 from customer_portal.activity.log import record
-from customer_portal.documents.uploads import UploadPolicy, check_upload, parse_kinds
+from customer_portal.documents.uploads import DEFAULT_MAX_MB, UploadPolicy, check_upload, parse_kinds
+from customer_portal.notifications.account_emails import send_account_email
+from customer_portal.notifications.catalogue import TICKET_REPLY
+from customer_portal.notifications.events import raise_events
 from customer_portal.permissions import (
+	get_active_customer,
 	get_permitted_customers,
 	get_scoped_doc,
 	is_unrestricted,
 	portal_write,
 	raise_not_found,
 )
+from customer_portal.portal.context import section_on
+from customer_portal.portal.formatting import day, money
 
 OPEN, ANSWERED, CLOSED = "Open", "Answered", "Closed"
 PRIORITIES = ("Low", "Medium", "High", "Urgent")
@@ -73,8 +79,6 @@ def load_reference(doctype: str | None, name: str | None):
 
 def reference_context(doc) -> str:
 	"""What support needs to know about the record when the ticket is opened."""
-	from customer_portal.portal.formatting import day, money
-
 	if doc.doctype == "Order":
 		return _("Order {0} ({1}): stage {2}, expected {3}").format(
 			doc.name, doc.title, _(doc.stage or ""), day(doc.expected_date) or "-"
@@ -100,8 +104,6 @@ def open_ticket(
 ):
 	"""A customer user's new ticket (for the record's customer, or the active one) with its first
 	message; returns the ticket."""
-	from customer_portal.portal.context import get_active_customer, section_on
-
 	if get_permitted_customers() is None:
 		frappe.throw(_("Staff open tickets in desk."), frappe.PermissionError)
 	if not section_on("/portal/tickets"):
@@ -233,8 +235,6 @@ def clean_message(message: str | None) -> str:
 
 
 def attachment_policy() -> UploadPolicy:
-	from customer_portal.documents.uploads import DEFAULT_MAX_MB
-
 	settings = frappe.get_cached_doc("Customer Portal Settings")
 	kinds = parse_kinds(settings.get("ticket_attachment_types")) or ("pdf", "png", "jpg")
 	max_mb = cint(settings.get("upload_max_mb")) or DEFAULT_MAX_MB
@@ -288,8 +288,6 @@ def prepare_message(doc) -> None:
 def message_added(doc) -> None:
 	"""Support Ticket Message.after_insert: the ticket's status follows the thread; a staff reply
 	reaches the customer's users as a "Ticket Reply" event."""
-	from customer_portal.notifications.events import TICKET_REPLY, raise_events
-
 	if doc.internal:
 		return
 	ticket = frappe.db.get_value(
@@ -320,8 +318,6 @@ def message_added(doc) -> None:
 
 def tell_staff(ticket, message) -> None:
 	"""A customer's message goes by email to the customer's account manager (or the support address)."""
-	from customer_portal.notifications.account_emails import send_account_email
-
 	manager = frappe.db.get_value("Customer", ticket.customer, "account_manager")
 	recipient = manager or frappe.get_cached_doc("Customer Portal Settings").get("support_email")
 	if not recipient:

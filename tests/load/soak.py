@@ -105,7 +105,7 @@ def prepare(frappe, args, stack: Stack, run: str) -> dict:
 	as (their password is set in the copy only) and the records each may open; returns the plan."""
 	from frappe.utils.password import update_password
 
-	from customer_portal.demo import STAFF_USER
+	from customer_portal.demo.users import STAFF_USER
 	from customer_portal.permissions import STAFF_ROLE
 
 	frappe.db.sql("update `tabEmail Account` set default_outgoing = 0, enable_outgoing = 0")

@@ -1,11 +1,11 @@
 import frappe
 from frappe.utils import now_datetime
 
+from customer_portal.documents.storage import LocalStorage
+
 
 def execute():
 	"""Documents saved before version history existed get their current file as version 1."""
-	from customer_portal.documents.storage import LocalStorage
-
 	storage = LocalStorage()
 	document = frappe.qb.DocType("Document")
 	version = frappe.qb.DocType("Document Version")

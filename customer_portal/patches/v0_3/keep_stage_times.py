@@ -1,6 +1,6 @@
 from frappe.utils import update_progress_bar
 
-from customer_portal.orders.stage_times import rebuild
+from customer_portal.analytics.stage_times import rebuild
 
 
 def execute():

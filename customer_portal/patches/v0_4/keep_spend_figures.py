@@ -1,6 +1,6 @@
 from frappe.utils import update_progress_bar
 
-from customer_portal.invoices.spend_figures import rebuild
+from customer_portal.analytics.spend_figures import rebuild
 
 
 def execute():

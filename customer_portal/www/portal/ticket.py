@@ -1,6 +1,7 @@
 import frappe
 from frappe import _
 
+from customer_portal.notifications.catalogue import portal_path
 from customer_portal.portal.context import load_record, portal_context
 from customer_portal.portal.listing import attached_files, scoped_rows
 from customer_portal.portal.locale import format_local
@@ -34,6 +35,4 @@ def get_context(context):
 	context.reopen_days = reopen_days()
 	context.closed_on = format_local(ticket.closed_on) if ticket.closed_on else None
 	if ticket.reference_doctype:
-		from customer_portal.notifications.events import portal_path
-
 		context.reference_url = portal_path(ticket.reference_doctype, ticket.reference_name)

@@ -1,6 +1,7 @@
 import frappe
 from frappe import _, form_dict
 
+from customer_portal.accounts.invitations import can_invite
 from customer_portal.accounts.members import ROLES, members
 from customer_portal.portal.context import page_not_found, portal_context
 from customer_portal.portal.locale import format_local
@@ -22,7 +23,6 @@ def get_context(context):
 	context.page_title = _("Users")
 	if not customer:
 		return
-	from customer_portal.accounts.invitations import can_invite
 
 	if not can_invite(customer):
 		page_not_found()

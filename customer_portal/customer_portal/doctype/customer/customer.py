@@ -4,8 +4,13 @@
 import frappe
 from frappe import _
 
-from customer_portal.permissions import ScopedDocument, clear_permitted_customers_cache
-from customer_portal.portal_access import sync_user_access
+from customer_portal.accounts.portal_access import sync_user_access
+from customer_portal.accounts.single_sign_on import validate_customer
+from customer_portal.permissions import (
+	ScopedDocument,
+	clear_permitted_customers_cache,
+	get_permitted_customers,
+)
 
 # printed on invoices: locked for customer users once one is issued (Customer Portal Settings)
 INVOICE_DETAILS = ("billing_address", "tax_id")
@@ -36,16 +41,12 @@ class Customer(ScopedDocument):
 
 	# end: auto-generated types
 	def validate(self):
-		from customer_portal.accounts.single_sign_on import validate_customer
-
 		self.validate_portal_users()
 		self.validate_invoice_details_lock()
 		validate_customer(self)
 
 	def validate_invoice_details_lock(self):
 		"""Customer users cannot change what invoices already issued carry (staff can)."""
-		from customer_portal.permissions import get_permitted_customers
-
 		if self.is_new() or get_permitted_customers() is None:
 			return
 		if not frappe.get_cached_doc("Customer Portal Settings").get("lock_invoice_details"):

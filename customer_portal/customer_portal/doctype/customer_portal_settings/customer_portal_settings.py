@@ -7,6 +7,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from customer_portal.accounts.sign_up import keep_website_settings_in_step
+from customer_portal.documents.storage import S3Config, S3Storage, StorageUnavailable
+from customer_portal.documents.uploads import parse_kinds
+
 S3_FIELDS = (
 	"storage_backend",
 	"s3_bucket",
@@ -50,8 +54,6 @@ class CustomerPortalSettings(Document):
 				)
 
 	def validate_tickets(self):
-		from customer_portal.documents.uploads import parse_kinds
-
 		if not 0 <= (self.ticket_reopen_days or 0) <= 365:
 			frappe.throw(_("Reopen Window must be between 0 and 365 days."), title=_("Invalid Reopen Window"))
 		parse_kinds(self.ticket_attachment_types)
@@ -79,8 +81,6 @@ class CustomerPortalSettings(Document):
 			)
 
 	def on_update(self):
-		from customer_portal.accounts.sign_up import keep_website_settings_in_step
-
 		keep_website_settings_in_step(self)
 
 	def has_value_changed_in(self, fields) -> bool:
@@ -88,8 +88,6 @@ class CustomerPortalSettings(Document):
 
 	def check_bucket(self):
 		"""Refuse settings that cannot reach the bucket, before any upload depends on them."""
-		from customer_portal.documents.storage import S3Config, S3Storage, StorageUnavailable
-
 		secret = self.s3_secret_access_key
 		if not secret or set(secret) == {"*"}:
 			secret = self.get_password("s3_secret_access_key", raise_exception=False)

@@ -9,8 +9,8 @@ from customer_portal.activity.log import record
 from customer_portal.documents.audit import log_access
 from customer_portal.documents.file_hooks import attach_stored_file
 from customer_portal.documents.storage import is_private_url, storage_for
+from customer_portal.infra.records import validate_order_customer
 from customer_portal.permissions import ScopedDocument
-from customer_portal.records import validate_order_customer
 
 
 class Document(ScopedDocument):

@@ -5,10 +5,10 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, now_datetime, today
 
+from customer_portal.infra.records import calculate_item_totals, validate_date_order, validate_order_customer
 from customer_portal.notifications.events import invoices_became_overdue
 from customer_portal.permissions import ScopedDocument
 from customer_portal.portal.dashboard import forget_all
-from customer_portal.records import calculate_item_totals, validate_date_order, validate_order_customer
 
 
 class Invoice(ScopedDocument):

@@ -8,7 +8,7 @@ from customer_portal.permissions import ScopedDocument
 
 class InvoiceMonthFigure(ScopedDocument):
 	"""One customer's submitted invoices for one month of posting; rows are added to in place by
-	`customer_portal.invoices.spend_figures` as invoices are submitted and cancelled, never saved as
+	`customer_portal.analytics.spend_figures` as invoices are submitted and cancelled, never saved as
 	documents."""
 
 

@@ -3,18 +3,15 @@
 
 import frappe
 
+from customer_portal.payments.ledger import apply_to_invoice, validate_payment
 from customer_portal.permissions import ScopedDocument
 
 
 class InvoicePayment(ScopedDocument):
 	def validate(self):
-		from customer_portal.payments.ledger import validate_payment
-
 		validate_payment(self)
 
 	def on_update(self):
-		from customer_portal.payments.ledger import apply_to_invoice
-
 		apply_to_invoice(self)
 
 

@@ -5,8 +5,9 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, today
 
+from customer_portal.infra.records import calculate_item_totals, validate_date_order
+from customer_portal.orders.workflow import sync_stage
 from customer_portal.permissions import ScopedDocument
-from customer_portal.records import calculate_item_totals, validate_date_order
 
 
 class Order(ScopedDocument):
@@ -38,8 +39,6 @@ class Order(ScopedDocument):
 
 	# end: auto-generated types
 	def validate(self):
-		from customer_portal.orders.workflow import sync_stage
-
 		sync_stage(self)
 		self.set_default_stage()
 		calculate_item_totals(self)

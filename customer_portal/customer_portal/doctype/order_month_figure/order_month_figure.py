@@ -8,7 +8,7 @@ from customer_portal.permissions import ScopedDocument
 
 class OrderMonthFigure(ScopedDocument):
 	"""One customer's order counts for one month and stage; rows are added to in place by
-	`customer_portal.orders.month_figures` as orders change, never saved as documents."""
+	`customer_portal.analytics.month_figures` as orders change, never saved as documents."""
 
 
 def on_doctype_update():

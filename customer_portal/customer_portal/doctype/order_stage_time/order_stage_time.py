@@ -8,7 +8,7 @@ from customer_portal.permissions import ScopedDocument
 
 class OrderStageTime(ScopedDocument):
 	"""One customer's time in one stage for the orders that reached it on one day; rows are added to in
-	place by `customer_portal.orders.stage_times` as orders move, never saved as documents."""
+	place by `customer_portal.analytics.stage_times` as orders move, never saved as documents."""
 
 
 COVERING_INDEX = "customer_stage_day_times"

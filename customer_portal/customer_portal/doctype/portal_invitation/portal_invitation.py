@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime, validate_email_address
 
+from customer_portal.accounts.invitations import prepare, send
 from customer_portal.permissions import ScopedDocument
 
 # what an invitation is about; once sent, only its status moves (revoke it and invite again instead)
@@ -22,13 +23,9 @@ class PortalInvitation(ScopedDocument):
 			)
 
 	def before_insert(self):
-		from customer_portal.accounts.invitations import prepare
-
 		prepare(self)
 
 	def after_insert(self):
-		from customer_portal.accounts.invitations import send
-
 		send(self)
 
 	@property

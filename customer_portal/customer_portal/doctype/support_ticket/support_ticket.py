@@ -4,12 +4,11 @@
 import frappe
 
 from customer_portal.permissions import ScopedDocument
+from customer_portal.tickets.lifecycle import validate_ticket
 
 
 class SupportTicket(ScopedDocument):
 	def validate(self):
-		from customer_portal.tickets.lifecycle import validate_ticket
-
 		validate_ticket(self)
 
 

@@ -4,17 +4,14 @@
 import frappe
 
 from customer_portal.permissions import ScopedDocument
+from customer_portal.tickets.lifecycle import message_added, prepare_message
 
 
 class SupportTicketMessage(ScopedDocument):
 	def before_insert(self):
-		from customer_portal.tickets.lifecycle import prepare_message
-
 		prepare_message(self)
 
 	def after_insert(self):
-		from customer_portal.tickets.lifecycle import message_added
-
 		message_added(self)
 
 	def validate(self):

@@ -1,7 +1,7 @@
 import frappe
 from frappe import _, form_dict
 
-from customer_portal.notifications.events import portal_path
+from customer_portal.notifications.catalogue import portal_path
 from customer_portal.portal.context import page_size, portal_context
 from customer_portal.portal.formatting import day
 from customer_portal.portal.listing import fetch_page, list_args, page_start

@@ -1,6 +1,6 @@
 from frappe import _, form_dict, session
 
-from customer_portal.notifications.events import EVENT_TYPES
+from customer_portal.notifications.catalogue import EVENT_TYPES
 from customer_portal.notifications.preferences import EMAIL_MODES, user_preferences
 from customer_portal.portal.context import portal_context
 

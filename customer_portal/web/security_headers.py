@@ -17,6 +17,11 @@ customer's records.
 from urllib.parse import urlsplit
 
 import frappe
+from frappe.utils.oauth import get_oauth2_providers
+
+from customer_portal.accounts.single_sign_on import routes
+from customer_portal.documents.storage import s3_config
+from customer_portal.web.request_guards import web_form_routes
 
 CSP_PATHS = ("/portal", "/login", "/update-password")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -73,8 +78,6 @@ def portal_policy(path: str = "/portal", strict: bool = True) -> str:
 
 def _download_origins() -> list[str]:
 	"""Where a download form may end up: the S3 endpoint its link redirects to, when S3 is in use."""
-	from customer_portal.documents.storage import s3_config
-
 	try:
 		config = s3_config()
 	except Exception:
@@ -97,10 +100,6 @@ def _payment_origins() -> list[str]:
 
 
 def _sso_origins() -> list[str]:
-	from frappe.utils.oauth import get_oauth2_providers
-
-	from customer_portal.accounts.single_sign_on import routes
-
 	providers = get_oauth2_providers()
 	origins = set()
 	for _customer, provider in routes().values():
@@ -111,8 +110,6 @@ def _sso_origins() -> list[str]:
 
 
 def _is_web_form(path: str) -> bool:
-	from customer_portal.request_guards import web_form_routes
-
 	route = path.strip("/")
 	return any(route == form or route.startswith(form + "/") for form in web_form_routes())
 

@@ -10,7 +10,11 @@ import json
 import sys
 
 import frappe
+import frappe.app
+import pymysql
+import redis
 from frappe import _, _lt
+from frappe.utils.background_jobs import get_redis_conn
 from markupsafe import escape
 from werkzeug.wrappers import Response
 
@@ -78,7 +82,6 @@ def use_outage_handlers() -> None:
 	calls them, so the portal's take their place (later Frappe versions restructure this rollback:
 	frappe/frappe#32980)."""
 	global frappes_handle_exception, frappes_sync_database
-	import frappe.app
 
 	if frappe.app.handle_exception is not handle_exception:
 		frappes_handle_exception = frappe.app.handle_exception
@@ -94,9 +97,7 @@ def sync_database(rollback: bool) -> bool:
 	`answer_outages` (its answer would claim a change that was not kept); any other keeps its answer: a
 	read has nothing to lose, and when Redis refused what Frappe does around the commit (the jobs it
 	queues after it, the session's last-seen time) the writes are committed all the same: queueing
-	follow-up work is not the save (redis_outage.py)."""
-	import frappe.app
-
+	follow-up work is not the save (infra/redis_outage.py)."""
 	try:
 		return frappes_sync_database(rollback)
 	except Exception as exception:
@@ -152,9 +153,6 @@ def handle_exception(exception: Exception) -> Response:
 def lost_a_service(exception: BaseException) -> bool:
 	"""Whether the request failed because Redis or MariaDB could not be reached (the service may answer
 	again by the time the answer is written: the answer is still "try again shortly")."""
-	import pymysql
-	import redis
-
 	for failure in (exception, exception.__cause__):
 		if isinstance(failure, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
 			return True
@@ -239,8 +237,6 @@ def outage_page(title: str, message: str) -> str:
 
 def services_reachable() -> bool:
 	"""Whether the cache, the queue and the database answer now."""
-	from frappe.utils.background_jobs import get_redis_conn
-
 	try:
 		frappe.cache.ping()
 		get_redis_conn().ping()

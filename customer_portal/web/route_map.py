@@ -29,7 +29,7 @@ _MAPS_MAX = 8
 _BUILDING = threading.Lock()
 
 
-THIS_RESOLVER = "customer_portal.portal.route_map.resolve_path"
+THIS_RESOLVER = "customer_portal.web.route_map.resolve_path"
 
 
 def resolve_path(path: str) -> str:

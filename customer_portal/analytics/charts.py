@@ -36,7 +36,7 @@ def _scope(table, doctype: str, customer: str):
 
 def orders_by_month_and_stage(customer: str) -> dict:
 	"""Orders placed per month, split by the stage each is at now (stacked, stages in their order). Summed
-	from the counts orders keep as they change (orders/month_figures.py), never from the orders."""
+	from the counts orders keep as they change (analytics/month_figures.py), never from the orders."""
 	start, keys = month_window()
 	figures, stage = frappe.qb.DocType("Order Month Figure"), frappe.qb.DocType("Order Stage")
 	month = DateFormat(figures.month, "%Y-%m")
@@ -68,7 +68,7 @@ def orders_by_month_and_stage(customer: str) -> dict:
 
 def spend_by_month(customer: str) -> dict:
 	"""Invoiced (submitted) totals per month of posting, from the figures invoices keep as they are
-	submitted and cancelled (invoices/spend_figures.py)."""
+	submitted and cancelled (analytics/spend_figures.py)."""
 	start, keys = month_window()
 	figures = frappe.qb.DocType("Invoice Month Figure")
 	month = DateFormat(figures.month, "%Y-%m")
@@ -93,7 +93,7 @@ def spend_by_month(customer: str) -> dict:
 def stage_durations(customer: str) -> dict:
 	"""Average days an order of this customer spends in each stage (time from reaching it to reaching the
 	next one): for the stages reached in the last RECENT_DAYS days against all of the customer's history.
-	Summed from the figures orders keep as they move (orders/stage_times.py), never from the history."""
+	Summed from the figures orders keep as they move (analytics/stage_times.py), never from the history."""
 	rows = stage_durations_query(customer).run(as_dict=True)
 	for row in rows:
 		row.recent_days = flt(row.recent_seconds) / row.recent_moves / 86400 if row.recent_moves else 0

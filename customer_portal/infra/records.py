@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import flt, getdate, today
 
 
 def calculate_item_totals(doc) -> None:
@@ -56,8 +56,6 @@ def validate_date_order(doc, earlier: str, later: str) -> None:
 def reserve_names(series: str, count: int) -> list[str]:
 	"""Take `count` names from a naming series (e.g. "PAY-.YYYY.-"), as Frappe's naming would, for rows
 	inserted in bulk."""
-	from frappe.utils import getdate, today
-
 	prefix = series.replace(".YYYY.", str(getdate(today()).year)).rstrip(".")
 	current = frappe.db.get_value("Series", prefix, "current", order_by=None, for_update=True)
 	if current is None:

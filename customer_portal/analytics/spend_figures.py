@@ -4,7 +4,7 @@ submitted and cancelled (the analytics page's spend chart).
 Totalling them on the page means reading every invoice of the customer's last twelve months, linear in
 their number even from a covering index. Instead submitting an invoice adds it to `Invoice Month Figure`
 (one row per customer and month) and cancelling it takes it away, in the same transaction; merging two
-customers adds their figures together (kept_figures.py). A submitted invoice's customer, date and total
+customers adds their figures together (analytics/kept_figures.py). A submitted invoice's customer, date and total
 cannot change. `rebuild` totals everything again from the invoices (the migration that introduced them).
 """
 
@@ -14,7 +14,7 @@ import frappe
 from frappe.query_builder.functions import Count, DateFormat, Sum
 from frappe.utils import flt, get_first_day, getdate
 
-from customer_portal.kept_figures import INVOICE_MONTHS
+from customer_portal.analytics.kept_figures import INVOICE_MONTHS
 
 
 def figures_of(invoice) -> dict[tuple, tuple]:

@@ -9,7 +9,7 @@ seconds together), so the page sums a few hundred rows per stage.
 A save adds the order's times after it and takes away its times before it (under the customer it had then):
 a move adds one time, an edited history or a changed customer moves the figures with it, a deleted order
 takes its times away; merging two customers or two stages adds their figures together. The additions are
-one upsert in the save's transaction, so a failed save changes nothing (kept_figures.py). `rebuild`
+one upsert in the save's transaction, so a failed save changes nothing (analytics/kept_figures.py). `rebuild`
 works every figure out again from the history (the migration that introduced them).
 """
 
@@ -20,7 +20,7 @@ from itertools import groupby, pairwise
 import frappe
 from frappe.utils import get_datetime
 
-from customer_portal.kept_figures import STAGE_TIMES
+from customer_portal.analytics.kept_figures import STAGE_TIMES
 
 CHUNK = 1_000
 

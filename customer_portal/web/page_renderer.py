@@ -11,9 +11,8 @@ was a third of a portal page.
 this app's `www/` holds, exactly as `TemplatePage` does — the page's `get_context`, the
 `update_website_context` hooks, CSRF token, error pages and headers are Frappe's — with a context that
 starts from the site's `website_context` configuration only, and without the rest of what the shell never
-shows: the signed-in user's name and avatar (a query per page, which also overwrote a page's own `user`:
-the unsubscribe and unlock pages named "Guest" and their buttons failed), the website sidebar and
-breadcrumbs, and the meta tags of Website Route Meta (another query). The page's source is compiled once
+shows: the signed-in user's name and avatar (a query per page, and it would overwrite a page's own
+`user`), the website sidebar and breadcrumbs, and the meta tags of Website Route Meta (another query). The page's source is compiled once
 per worker (`compiled_templates.py`). Any other path, a Web Form under /portal included, is left to
 Frappe's renderers.
 """
@@ -23,7 +22,7 @@ from frappe import _
 from frappe.website.page_renderers.base_template_page import BaseTemplatePage
 from frappe.website.page_renderers.template_page import TemplatePage
 
-from customer_portal.portal.compiled_templates import template_from_string
+from customer_portal.web.compiled_templates import template_from_string
 
 APP = "customer_portal"
 ROOT = "portal"

@@ -10,7 +10,7 @@ of rows.
 
 A save adds the order's counts after it and takes away its counts before it, so a new order, a move to
 another stage, an edited date and a changed customer all move the counts with them, and a deleted order
-takes them away; merging two customers or two stages adds their counts together (kept_figures.py).
+takes them away; merging two customers or two stages adds their counts together (analytics/kept_figures.py).
 `rebuild` counts everything again from the orders (the migration that introduced the figures).
 """
 
@@ -20,7 +20,7 @@ import frappe
 from frappe.query_builder.functions import Count, DateFormat, IfNull, Sum
 from frappe.utils import get_first_day, getdate
 
-from customer_portal.kept_figures import ORDER_MONTHS
+from customer_portal.analytics.kept_figures import ORDER_MONTHS
 
 
 def counts_of(order) -> dict[tuple, tuple[int, int, int]]:
