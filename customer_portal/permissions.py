@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.query_builder.functions import IfNull
+from frappe.query_builder.terms import NamedParameterWrapper
 from frappe.utils import cint
 
 from customer_portal.activity.entries import add_entry
@@ -276,7 +278,7 @@ class Scope:
 		return new or self.docstatus is None or values.get("docstatus") in self.docstatus
 
 	def criterion(self, table=None):
-		"""The scope as a query-builder criterion, for the app's own queries."""
+		"""The scope as a query-builder criterion: the app's own queries use it, and `sql` is made from it."""
 		table = table or frappe.qb.DocType(self.doctype)
 		if self.field and not self.customers:
 			return table.name.isnull() & table.name.notnull()
@@ -286,26 +288,16 @@ class Scope:
 		if self.docstatus:
 			condition &= table.docstatus.isin(self.docstatus)
 		if self.staff_only_flag:
-			condition &= table[self.staff_only_flag] == 0
+			condition &= IfNull(table[self.staff_only_flag], 0) == 0
 		return condition
 
 	def sql(self) -> str:
-		"""The scope as a WHERE fragment for `permission_query_conditions` (values escaped)."""
-		if self.field and not self.customers:
-			return "1=0"
-		table = f"`tab{self.doctype}`"
-		conditions = []
-		if self.field:
-			values = ", ".join(frappe.db.escape(customer) for customer in self.customers)
-			conditions.append(f"{table}.`{self.field}` in ({values})")
-		if self.user_field:
-			conditions.append(f"{table}.`{self.user_field}` = {frappe.db.escape(self.user)}")
-		condition = " and ".join(conditions)
-		if self.docstatus:
-			condition += f" and {table}.`docstatus` in ({', '.join(map(str, self.docstatus))})"
-		if self.staff_only_flag:
-			condition += f" and ifnull({table}.`{self.staff_only_flag}`, 0) = 0"
-		return f"({condition})"
+		"""The criterion as a WHERE fragment for `permission_query_conditions`. Its values are escaped by
+		the database connection (`frappe.db.mogrify`): pypika's inline values only double quotes, which
+		MariaDB's backslash escapes undo."""
+		values = NamedParameterWrapper()
+		fragment = self.criterion().get_sql(quote_char="`", with_namespace=True, param_wrapper=values)
+		return f"({frappe.db.mogrify(fragment, values.get_parameters())})"
 
 
 def get_scope(doctype: str, user: str | None = None) -> Scope | None:

@@ -15,7 +15,14 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils.print_format import download_pdf
 from frappe.www.printview import get_html_and_style
 
-from customer_portal.permissions import CHILD_PARENT, CUSTOMER_FIELD, PORTAL_ROLE, get_permitted_customers
+from customer_portal.permissions import (
+	CHILD_PARENT,
+	CUSTOMER_FIELD,
+	PORTAL_ROLE,
+	USER_FIELD,
+	Scope,
+	get_permitted_customers,
+)
 from customer_portal.tests.fixtures import (
 	called,
 	make_customer,
@@ -98,6 +105,37 @@ class TestScoping(FrappeTestCase):
 		self.assertEqual(set(get_permitted_customers(self.both)), {self.customer_a, self.customer_b})
 		self.assertEqual(get_permitted_customers(self.unlinked), ())
 		self.assertIsNone(get_permitted_customers("Administrator"))
+
+	def test_the_sql_conditions_are_the_criterion(self):
+		"""Frappe's lists read the scope as SQL, the app's own queries as a criterion and a loaded record
+		is judged by `admits`: all three select the same rows of every scoped doctype, and a customer name written to break out of its quotes (MariaDB
+		reads a backslash as an escape) stays a value."""
+		breakout = "x\\' or 1=1 -- "
+		for doctype in sorted({*CUSTOMER_FIELD, *USER_FIELD}):
+			table = frappe.qb.DocType(doctype)
+			for customers, user in (
+				((self.customer_a,), self.a_member),
+				((self.customer_a, self.customer_b), self.both),
+				((), self.unlinked),
+				((breakout, "b'c", "100%"), breakout),
+			):
+				scope = Scope(doctype, customers, user)
+				through_sql = frappe.db.sql(
+					f"select name from `tab{doctype}` where {scope.sql()}", pluck=True
+				)
+				through_criterion = (
+					frappe.qb.from_(table).select(table.name).where(scope.criterion()).run(pluck=True)
+				)
+				self.assertEqual(sorted(through_sql), sorted(through_criterion), f"{doctype} for {customers}")
+				# and a row loaded in memory is judged the same way
+				admitted = [row.name for row in frappe.get_all(doctype, fields=["*"]) if scope.admits(row)]
+				self.assertEqual(sorted(admitted), sorted(through_criterion), f"{doctype} for {customers}")
+				if breakout in customers:
+					self.assertEqual(through_sql, [], f"{doctype}: the quoted name selected rows")
+		mine = Scope("Order", (self.customer_a,), self.a_member)
+		through_sql = frappe.db.sql(f"select name from `tabOrder` where {mine.sql()}", pluck=True)
+		self.assertIn(self.records["A"]["Order"], through_sql)
+		self.assertNotIn(self.records["B"]["Order"], through_sql)
 
 	def test_records_are_never_shared_past_the_scope(self):
 		"""A DocShare widens Frappe's lists beside the policy's conditions: staff cannot share a customer's
