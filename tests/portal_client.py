@@ -20,24 +20,37 @@ def csrf_token_in(html: str) -> str:
 
 
 class PortalClient:
-	def __init__(self, user: str | None = None, password: str | None = None):
+	"""`base_url` is the live server (default `CP_E2E_URL`); `headers` go with every request; `verify`
+	is requests' TLS verification (a CA bundle path for a test certificate)."""
+
+	def __init__(
+		self,
+		user: str | None = None,
+		password: str | None = None,
+		base_url: str = BASE_URL,
+		headers: dict | None = None,
+		verify: bool | str = True,
+	):
 		self.session = requests.Session()
+		self.session.headers.update(headers or {})
+		self.session.verify = verify
+		self.base_url = base_url
 		self.user = user
 		if user:
 			self.login(user, password or (ADMIN_PASSWORD if user == "Administrator" else DEMO_PASSWORD))
 
 	def login(self, user: str, password: str) -> None:
-		response = self.session.post(f"{BASE_URL}/api/method/login", data={"usr": user, "pwd": password})
+		response = self.session.post(f"{self.base_url}/api/method/login", data={"usr": user, "pwd": password})
 		response.raise_for_status()
 		# desk users find their CSRF token in /app, customers in any portal page (which makes it)
 		page = self.session.get(
-			f"{BASE_URL}{'/app' if response.json().get('home_page') == '/app' else '/portal'}"
+			f"{self.base_url}{'/app' if response.json().get('home_page') == '/app' else '/portal'}"
 		)
 		self.session.headers["X-Frappe-CSRF-Token"] = csrf_token_in(page.text)
 
 	def request(self, method: str, path: str, **kwargs) -> requests.Response:
 		kwargs.setdefault("allow_redirects", False)
-		return self.session.request(method, f"{BASE_URL}{path}", **kwargs)
+		return self.session.request(method, f"{self.base_url}{path}", **kwargs)
 
 	def get(self, path: str, **kwargs) -> requests.Response:
 		return self.request("GET", path, **kwargs)
