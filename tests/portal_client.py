@@ -20,8 +20,7 @@ def csrf_token_in(html: str) -> str:
 
 
 class PortalClient:
-	"""`base_url` is the live server (default `CP_E2E_URL`); `headers` go with every request; `verify`
-	is requests' TLS verification (a CA bundle path for a test certificate)."""
+	"""`base_url` is the live server (default `CP_E2E_URL`); `headers` go with every request."""
 
 	def __init__(
 		self,
@@ -29,11 +28,9 @@ class PortalClient:
 		password: str | None = None,
 		base_url: str = BASE_URL,
 		headers: dict | None = None,
-		verify: bool | str = True,
 	):
 		self.session = requests.Session()
 		self.session.headers.update(headers or {})
-		self.session.verify = verify
 		self.base_url = base_url
 		self.user = user
 		if user:

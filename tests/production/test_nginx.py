@@ -28,16 +28,22 @@ def production_stack(tls: bool = False) -> ProductionStack:
 	return ProductionStack(bench, os.environ["CP_E2E_SITE"], environment, workdir, tls)
 
 
-class NginxTest(unittest.TestCase):
+class StackTestCase(unittest.TestCase):
+	"""One production stack (plain, or with TLS when `tls`) for the whole class."""
+
+	tls = False
+
 	@classmethod
 	def setUpClass(cls):
-		cls.stack = production_stack().__enter__()
+		cls.stack = production_stack(cls.tls).__enter__()
 		cls.site, cls.nginx = os.environ["CP_E2E_SITE"], cls.stack.nginx
 
 	@classmethod
 	def tearDownClass(cls):
 		cls.stack.__exit__(None, None, None)
 
+
+class NginxTest(StackTestCase):
 	def client(self, user: str | None = None, **headers) -> PortalClient:
 		return PortalClient(user, base_url=self.nginx.url, headers={"Host": self.site, **headers})
 
@@ -180,15 +186,8 @@ class NginxTest(unittest.TestCase):
 					loopback.clear()
 
 
-class NginxTlsTest(unittest.TestCase):
-	@classmethod
-	def setUpClass(cls):
-		cls.stack = production_stack(tls=True).__enter__()
-		cls.site, cls.nginx = os.environ["CP_E2E_SITE"], cls.stack.nginx
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.stack.__exit__(None, None, None)
+class NginxTlsTest(StackTestCase):
+	tls = True
 
 	def test_cookies_are_secure_and_hsts_is_sent(self):
 		login = requests.post(
